@@ -45,6 +45,8 @@ export interface PortalProfile {
   session: {
     /** Landing on a URL that matches means the session expired or was kicked. */
     loginUrlPattern: RegExp;
+    /** A downloaded body matching this is the login page: the session ended mid-download. */
+    loginPageMarker?: RegExp;
   };
   inventory: {
     /** Path of the inventory page. */

@@ -1,0 +1,107 @@
+import { classify, DocumentRejectedError, SessionExpiredError, TransientError } from '../errors.js';
+import type { SessionManager } from '../portal/session-manager.js';
+import type { DocumentStore, Tracker } from '../ports.js';
+import type { Outcome, PortalSession, Vehicle } from '../types.js';
+import { VehicleStatus } from '../types.js';
+import { verifyDocument } from '../verify/index.js';
+
+export interface VehicleTask extends Vehicle {
+  runId: string;
+  /** Attempts counted before this one. */
+  attempts: number;
+}
+
+/** Things that happen inside one attempt that the run wants to count. */
+export type VehicleEvent =
+  | { type: 'session-refresh'; ref: string; version: number }
+  | { type: 'document-rejected'; ref: string; reason: string; wrongVehicle: boolean }
+  | { type: 'duplicate'; ref: string };
+
+export interface ProcessVehicleDeps {
+  tracker: Tracker;
+  documents: DocumentStore;
+  session: SessionManager;
+  /** Fetch this vehicle's document body with the given session (browser path or direct path). */
+  fetchDocument: (vehicle: Vehicle, session: PortalSession) => Promise<Buffer>;
+  workerId: string;
+  /** Budget for the whole attempt. @default 60_000 */
+  timeoutMs?: number;
+  /** Session refreshes allowed within one attempt. @default 2 */
+  maxRefreshesPerAttempt?: number;
+  onEvent?: (event: VehicleEvent) => void;
+}
+
+/**
+ * One attempt at one vehicle, the same for the local pool and the Lambda: skip it if DONE,
+ * fetch the document (refreshing an expired session single-flight), verify that it is this
+ * vehicle's PDF, store it, then mark DONE. Never throws: failures come back as an outcome
+ * whose error says what happens next.
+ */
+export async function processVehicle(task: VehicleTask, deps: ProcessVehicleDeps): Promise<Outcome> {
+  const started = Date.now();
+  const { runId, ref } = task;
+  try {
+    const row = await deps.tracker.get(runId, ref);
+    if (row?.status === VehicleStatus.DONE) {
+      deps.onEvent?.({ type: 'duplicate', ref });
+      return { kind: 'already-done', ref };
+    }
+    await deps.tracker.markInProgress(runId, ref, deps.workerId);
+    const body = await withTimeout(fetchWithSession(task, deps), deps.timeoutMs ?? 60_000, ref);
+    let verified;
+    try {
+      verified = verifyDocument(body, task);
+    } catch (error) {
+      if (error instanceof DocumentRejectedError) {
+        deps.onEvent?.({ type: 'document-rejected', ref, reason: error.reason, wrongVehicle: error.wrongVehicle });
+      }
+      throw error;
+    }
+    const storageKey = await deps.documents.put(runId, ref, verified.bytes, verified.sha256);
+    const durationMs = Date.now() - started;
+    const changed = await deps.tracker.markDone(runId, ref, {
+      bytes: verified.bytes.length,
+      sha256: verified.sha256,
+      storageKey,
+      attempts: task.attempts + 1,
+      workerId: deps.workerId,
+      durationMs,
+    });
+    // Another delivery of the same ref finished first; the bytes we wrote are the same verified document.
+    if (!changed) deps.onEvent?.({ type: 'duplicate', ref });
+    return { kind: 'done', ref, bytes: verified.bytes.length, sha256: verified.sha256, storageKey, durationMs };
+  } catch (error) {
+    return { kind: 'error', ref, error: classify(error), durationMs: Date.now() - started };
+  }
+}
+
+async function fetchWithSession(task: VehicleTask, deps: ProcessVehicleDeps): Promise<Buffer> {
+  const maxRefreshes = deps.maxRefreshesPerAttempt ?? 2;
+  let session = await deps.session.current();
+  for (let refreshes = 0; ; refreshes += 1) {
+    try {
+      return await deps.fetchDocument(task, session);
+    } catch (error) {
+      if (!(error instanceof SessionExpiredError) || refreshes >= maxRefreshes) throw error;
+      session = await deps.session.refresh(error.staleVersion);
+      deps.onEvent?.({ type: 'session-refresh', ref: task.ref, version: session.version });
+    }
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number, ref: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new TransientError(`vehicle ${ref} took longer than ${timeoutMs} ms`, 'vehicle_timeout')),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+    // The losing fetch may still reject later (its page gets recycled); do not let that crash the process.
+    work.catch(() => undefined);
+  }
+}

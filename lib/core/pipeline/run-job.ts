@@ -1,0 +1,161 @@
+import { Disposition, type FleetPdfError } from '../errors.js';
+import type { SessionManager } from '../portal/session-manager.js';
+import type { DocumentStore, Tracker, WorkItem, WorkQueue } from '../ports.js';
+import type { PortalSession, Vehicle } from '../types.js';
+import { processVehicle, type VehicleEvent } from './process-vehicle.js';
+import type { RetryPolicy } from './retry-policy.js';
+import { RunCounters } from './run-counters.js';
+
+/** How a worker gets documents; the browser path and the direct path both fit. */
+export interface DocumentFetcher {
+  fetch(workerId: string, vehicle: Vehicle, session: PortalSession): Promise<Buffer>;
+  /** The worker's page (or connection) misbehaved: replace it before the next vehicle. */
+  recycle(workerId: string): Promise<void>;
+}
+
+export interface RunJobOptions {
+  runId: string;
+  /** Parallel workers. */
+  workers: number;
+  queue: WorkQueue;
+  tracker: Tracker;
+  documents: DocumentStore;
+  session: SessionManager;
+  fetcher: DocumentFetcher;
+  retry: RetryPolicy;
+  /** Budget per vehicle attempt, ms. */
+  vehicleTimeoutMs: number;
+  /** A worker's page is recycled after this many failures in a row. @default 3 */
+  recycleAfterFailures?: number;
+  /** How often the watchdog puts back expired leases, ms. @default 5_000 */
+  watchdogIntervalMs?: number;
+  /** Aborting it stops taking new vehicles; in-flight ones finish. */
+  signal?: AbortSignal;
+  counters?: RunCounters;
+  /** Called after every attempt (for progress). */
+  onAttempt?: (attempt: AttemptReport) => void;
+}
+
+export interface AttemptReport {
+  workerId: string;
+  ref: string;
+  result: 'done' | 'already-done' | 'retry' | 'failed' | 'stopped';
+  error?: FleetPdfError;
+  delayMs?: number;
+}
+
+export interface RunJobResult {
+  status: 'completed' | 'stopped';
+  stopReason?: string;
+  /** The error that stopped the run, when one did. */
+  stopError?: FleetPdfError;
+  counters: RunCounters;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The local scheduler: N workers lease refs from the queue and run processVehicle on each,
+ * applying the retry policy to failures. It only schedules: what one vehicle takes is
+ * processVehicle's business, what a failure means is the policy's.
+ */
+export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
+  const counters = options.counters ?? new RunCounters();
+  const leaseSecs = Math.ceil((options.vehicleTimeoutMs * 2) / 1000) + 30;
+  const recycleAfter = options.recycleAfterFailures ?? 3;
+  const throttles = new Map<string, number>();
+  let stop: { reason: string; error: FleetPdfError } | undefined;
+  const stopped = () => stop !== undefined || options.signal?.aborted === true;
+
+  const onEvent = (event: VehicleEvent) => {
+    if (event.type === 'document-rejected') {
+      if (event.wrongVehicle) counters.wrongDocumentsRejected += 1;
+      else counters.invalidDocumentsRejected += 1;
+    } else if (event.type === 'duplicate') {
+      counters.duplicates += 1;
+    }
+  };
+
+  const watchdog = setInterval(() => {
+    options.queue.reclaimExpired().catch(() => undefined);
+  }, options.watchdogIntervalMs ?? 5_000);
+  watchdog.unref();
+
+  const settle = async (item: WorkItem, workerId: string, error: FleetPdfError): Promise<void> => {
+    const tally = counters.worker(workerId);
+    const throttled = throttles.get(item.ref) ?? 0;
+    const decision = options.retry.decide(error, item.attempts, throttled);
+    const failure = { error: error.message, reason: error.reason, attempts: item.attempts + 1 };
+    if (decision.action === 'retry') {
+      if (error.disposition === Disposition.THROTTLE) throttles.set(item.ref, throttled + 1);
+      counters.retries += 1;
+      tally.retries += 1;
+      await options.tracker.recordError(options.runId, item.ref, { ...failure, attempts: item.attempts + (decision.countAttempt ? 1 : 0) });
+      await options.queue.reclaim(item, { delayMs: decision.delayMs, countAttempt: decision.countAttempt, error: error.message });
+      options.onAttempt?.({ workerId, ref: item.ref, result: 'retry', error, delayMs: decision.delayMs });
+    } else if (decision.action === 'fail') {
+      tally.failed += 1;
+      await options.tracker.markFailed(options.runId, item.ref, failure);
+      await options.queue.markHandled(item);
+      options.onAttempt?.({ workerId, ref: item.ref, result: 'failed', error });
+    } else {
+      // Not this vehicle's fault: give it back untouched and stop the run.
+      await options.queue.reclaim(item, { delayMs: 0, countAttempt: false });
+      stop ??= { reason: error.message, error };
+      options.onAttempt?.({ workerId, ref: item.ref, result: 'stopped', error });
+    }
+  };
+
+  const worker = async (workerId: string): Promise<void> => {
+    let failuresInRow = 0;
+    while (!stopped()) {
+      const item = await options.queue.lease(workerId, leaseSecs);
+      if (!item) {
+        const depth = await options.queue.depth();
+        if (depth.available + depth.delayed + depth.leased === 0) return;
+        const wait = depth.nextAvailableAt ? depth.nextAvailableAt - Date.now() : 200;
+        await sleep(Math.min(250, Math.max(10, wait)));
+        continue;
+      }
+      const started = Date.now();
+      const outcome = await processVehicle(
+        { runId: options.runId, ref: item.ref, vin: item.vin, attempts: item.attempts },
+        {
+          tracker: options.tracker,
+          documents: options.documents,
+          session: options.session,
+          fetchDocument: (vehicle, session) => options.fetcher.fetch(workerId, vehicle, session),
+          workerId,
+          timeoutMs: options.vehicleTimeoutMs,
+          onEvent,
+        },
+      );
+      const tally = counters.worker(workerId);
+      tally.busy_seconds += (Date.now() - started) / 1000;
+      if (outcome.kind === 'error') {
+        failuresInRow += 1;
+        const broken = outcome.error.reason === 'vehicle_timeout' || outcome.error.reason === 'browser_crashed';
+        if (broken || failuresInRow >= recycleAfter) {
+          await options.fetcher.recycle(workerId);
+          failuresInRow = 0;
+        }
+        await settle(item, workerId, outcome.error);
+      } else {
+        failuresInRow = 0;
+        if (outcome.kind === 'done') tally.succeeded += 1;
+        await options.queue.markHandled(item);
+        options.onAttempt?.({ workerId, ref: item.ref, result: outcome.kind });
+      }
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: options.workers }, (_, i) => worker(`w${i + 1}`)));
+  } finally {
+    clearInterval(watchdog);
+  }
+  counters.sessionRefreshes = Math.max(0, options.session.loginCount - 1);
+  if (stop) return { status: 'stopped', stopReason: stop.reason, stopError: stop.error, counters };
+  if (options.signal?.aborted) return { status: 'stopped', stopReason: 'interrupted', counters };
+  return { status: 'completed', counters };
+}

@@ -1,0 +1,190 @@
+import type { Browser, BrowserContext, Download, Page, Response } from 'playwright-core';
+import {
+  LoginRejectedError,
+  SessionExpiredError,
+  ThrottledError,
+  TransientError,
+  VehicleFailedError,
+  CriticalError,
+} from '../errors.js';
+import type { Credentials, SessionCookie, Vehicle } from '../types.js';
+import { vehiclePath, type BlockableResource, type PortalProfile, type StepContext } from './profile.js';
+
+/**
+ * The default implementations of the profile steps, driven by the profile's selectors.
+ * A profile hook replaces one step; the rest stay shared.
+ */
+
+const absolute = (ctx: StepContext, path: string): string => new URL(path, ctx.baseUrl).toString();
+
+/** Refuse the resource types the profile says the portal works without. */
+export async function blockResources(context: BrowserContext, types: readonly BlockableResource[]): Promise<void> {
+  if (types.length === 0) return;
+  const blocked = new Set<string>(types);
+  await context.route('**/*', (route) => {
+    if (blocked.has(route.request().resourceType())) return route.abort();
+    return route.continue();
+  });
+}
+
+/** Map an HTTP answer to what happens next; returns normally when the page is usable. */
+export function checkResponse(response: Response | null, what: string): void {
+  if (!response) return;
+  const status = response.status();
+  if (status === 429) {
+    const retryAfter = Number(response.headers()['retry-after']);
+    throw new ThrottledError(`HTTP 429 on ${what}`, Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
+  }
+  if (status >= 500) throw new TransientError(`HTTP ${status} on ${what}`, `http_${status}`);
+  if (status === 404) throw new VehicleFailedError(`HTTP 404 on ${what}: the portal does not know it`, 'not_found');
+  if (status >= 400) throw new TransientError(`HTTP ${status} on ${what}`, `http_${status}`);
+}
+
+/** Did this navigation land on the login page (session expired or kicked)? */
+export function onLoginPage(page: Page, profile: PortalProfile): boolean {
+  return profile.session.loginUrlPattern.test(new URL(page.url()).pathname + new URL(page.url()).search);
+}
+
+/** Accept the license if the page shows it. Returns whether it did. */
+export async function acceptLicenseIfShown(page: Page, profile: PortalProfile, ctx: StepContext): Promise<boolean> {
+  const license = profile.license;
+  if (!license || !license.urlPattern.test(new URL(page.url()).pathname)) return false;
+  const [response] = await Promise.all([
+    page.waitForNavigation({ timeout: ctx.stepTimeoutMs, waitUntil: 'domcontentloaded' }),
+    page.click(license.acceptSelector, { timeout: ctx.stepTimeoutMs }),
+  ]);
+  checkResponse(response, 'license acceptance');
+  return true;
+}
+
+/**
+ * Log in once in a throwaway context and return the session cookies.
+ * Wrong credentials are critical: one attempt, no retry (a retry would only lock the account).
+ */
+export async function loginInBrowser(
+  browser: Browser,
+  profile: PortalProfile,
+  credentials: Credentials,
+  ctx: StepContext,
+): Promise<SessionCookie[]> {
+  const context = await browser.newContext({ acceptDownloads: false });
+  try {
+    await blockResources(context, profile.blockResources);
+    const page = await context.newPage();
+    page.setDefaultTimeout(ctx.stepTimeoutMs);
+    try {
+      if (profile.login.run) {
+        await profile.login.run(page, credentials, ctx);
+      } else {
+        const response = await page.goto(absolute(ctx, profile.login.path), { waitUntil: 'domcontentloaded' });
+        checkResponse(response, 'login page');
+        await page.fill(profile.login.usernameSelector, credentials.username);
+        await page.fill(profile.login.passwordSelector, credentials.password);
+        const [submitted] = await Promise.all([
+          page.waitForNavigation({ waitUntil: 'domcontentloaded' }),
+          page.click(profile.login.submitSelector),
+        ]);
+        checkResponse(submitted, 'login');
+      }
+    } catch (error) {
+      if (error instanceof CriticalError || error instanceof ThrottledError) throw error;
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      throw new TransientError(`login failed: ${message}`, 'login_failed', { cause: error });
+    }
+    if (await page.locator(profile.login.errorSelector).count()) throw new LoginRejectedError();
+    await acceptLicenseIfShown(page, profile, ctx);
+    if (onLoginPage(page, profile)) {
+      throw new TransientError('login did not leave the login page', 'login_failed');
+    }
+    return (await context.cookies()) as SessionCookie[];
+  } finally {
+    await context.close().catch(() => undefined);
+  }
+}
+
+/** Go to a portal page as a logged-in user, accepting the license if the portal asks again. */
+export async function openPortalPage(
+  page: Page,
+  profile: PortalProfile,
+  path: string,
+  what: string,
+  ctx: StepContext,
+  sessionVersion: number,
+): Promise<void> {
+  for (let pass = 0; pass < 2; pass += 1) {
+    const response = await page.goto(absolute(ctx, path), { timeout: ctx.stepTimeoutMs, waitUntil: 'domcontentloaded' });
+    if (onLoginPage(page, profile)) {
+      throw new SessionExpiredError(`session ended (sent to the login page on ${what})`, sessionVersion);
+    }
+    if (await acceptLicenseIfShown(page, profile, ctx)) continue;
+    checkResponse(response, what);
+    return;
+  }
+  throw new TransientError(`the portal keeps asking for the license on ${what}`, 'license_loop');
+}
+
+async function readDownload(download: Download): Promise<Buffer> {
+  const failure = await download.failure();
+  if (failure) throw new TransientError(`download failed: ${failure}`, 'download_failed');
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Click a control that downloads a file and return the file's bytes. */
+export async function downloadByClick(page: Page, selector: string, ctx: StepContext): Promise<Buffer> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: ctx.stepTimeoutMs }),
+    page.click(selector, { timeout: ctx.stepTimeoutMs }),
+  ]);
+  return readDownload(download);
+}
+
+/** Export the whole inventory: clear the sticky filters, then download the CSV (or run the profile's hook). */
+export async function exportInventory(
+  page: Page,
+  profile: PortalProfile,
+  ctx: StepContext,
+  sessionVersion: number,
+): Promise<string | Vehicle[]> {
+  await openPortalPage(page, profile, profile.inventory.path, 'inventory page', ctx, sessionVersion);
+  if (profile.inventory.run) return profile.inventory.run(page, ctx);
+  const { clearFiltersSelector, exportSelector } = profile.inventory;
+  if (clearFiltersSelector && (await page.locator(clearFiltersSelector).count())) {
+    await Promise.all([
+      page.waitForNavigation({ timeout: ctx.stepTimeoutMs, waitUntil: 'domcontentloaded' }),
+      page.click(clearFiltersSelector, { timeout: ctx.stepTimeoutMs }),
+    ]);
+    if (onLoginPage(page, profile)) throw new SessionExpiredError('session ended while clearing filters', sessionVersion);
+  }
+  if (!exportSelector) throw new CriticalError(`profile ${profile.name} has neither an export control nor an inventory hook`);
+  const csv = await downloadByClick(page, exportSelector, ctx);
+  return csv.toString('utf8');
+}
+
+/** The browser path for one vehicle: open its page, press its download control, return the body. */
+export async function fetchDocumentInPage(
+  page: Page,
+  profile: PortalProfile,
+  vehicle: Vehicle,
+  ctx: StepContext,
+  sessionVersion: number,
+): Promise<Buffer> {
+  await openPortalPage(page, profile, vehiclePath(profile.document.pagePath, vehicle), `vehicle page ${vehicle.ref}`, ctx, sessionVersion);
+  const body = profile.document.run
+    ? await profile.document.run(page, vehicle, ctx)
+    : await downloadByClick(page, profile.document.downloadSelector, ctx);
+  if (isLoginPageBody(body, profile)) {
+    throw new SessionExpiredError(`session ended (got the login page instead of ${vehicle.ref}'s PDF)`, sessionVersion);
+  }
+  return body;
+}
+
+/** A body that is the portal's login page rather than a document. */
+export function isLoginPageBody(body: Buffer, profile: PortalProfile): boolean {
+  const marker = profile.session.loginPageMarker;
+  if (!marker) return false;
+  const head = body.subarray(0, 8192).toString('latin1');
+  return !head.includes('%PDF-') && marker.test(head);
+}

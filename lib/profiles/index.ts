@@ -1,0 +1,20 @@
+import { InputError } from '../core/errors.js';
+import type { PortalProfile } from '../core/portal/profile.js';
+import { dealerValues } from './dealer-values.js';
+
+/** Every shipped profile, by the name `--profile` takes. */
+export const profiles: Readonly<Record<string, PortalProfile>> = {
+  [dealerValues.name]: dealerValues,
+};
+
+export const DEFAULT_PROFILE = dealerValues.name;
+
+export function getProfile(name: string): PortalProfile {
+  const profile = profiles[name];
+  if (!profile) {
+    throw new InputError(`unknown profile "${name}" (known: ${Object.keys(profiles).join(', ')})`);
+  }
+  return profile;
+}
+
+export { dealerValues };
