@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { Redactor } from '../../core/redact.js';
+import { formatSummary } from '../../core/report/index.js';
+import { DEMO_CREDENTIALS, startDemoPortal, type DemoPortal } from '../../demo-portal/index.js';
+import { runLocalJob } from '../../local/local-job.js';
+import { getProfile } from '../../profiles/index.js';
+import { loadCredentials, parseOptions, RunOptionsSchema } from '../config.js';
+import { ExitCode } from '../exit-codes.js';
+import { Output } from '../output.js';
+import { ProgressReporter } from '../progress.js';
+
+/** `fleetpdf run`: wire the demo portal (or --portal), the local adapters and the core pipeline. */
+export async function runCommand(raw: Record<string, unknown>): Promise<number> {
+  const options = parseOptions(RunOptionsSchema, raw);
+  const profile = getProfile(options.profile);
+  const redactor = new Redactor();
+  const out = new Output(redactor);
+  if (options.portal && (options.faults || options.latency || options.pdfLatency)) {
+    throw new InputError('--faults and --latency shape the bundled demo portal; they cannot be used with --portal');
+  }
+
+  let demo: DemoPortal | undefined;
+  if (!options.portal) {
+    demo = await startDemoPortal({
+      vehicles: options.vehicles,
+      seed: options.seed,
+      pageLatencyMs: options.latency,
+      pdfLatencyMs: options.pdfLatency,
+      faults: options.faults,
+    });
+    out.line(`demo portal: ${demo.url} (${options.vehicles} vehicles${options.faults ? `, faults ${options.faults}` : ''})`);
+  }
+  const credentials = loadCredentials(demo ? DEMO_CREDENTIALS : undefined);
+  redactor.add(credentials.password);
+
+  const stop = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      out.line(`${signal}: finishing the vehicles in flight, then stopping (again to quit now; the run resumes either way)`);
+      stop.abort();
+    } else {
+      process.exit(ExitCode.INTERRUPTED);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let progress: ProgressReporter | undefined;
+  try {
+    const result = await runLocalJob({
+      profile,
+      portalUrl: options.portal ?? demo!.url,
+      credentials,
+      outDir: resolve(options.out),
+      workers: options.workers,
+      forceNew: options.new,
+      maxAttempts: options.attempts,
+      retryBaseDelayMs: options.retryDelay,
+      vehicleTimeoutMs: options.timeout * 1000,
+      stepTimeoutMs: options.stepTimeout * 1000,
+      blockResources: options.blockResources,
+      limit: options.limit,
+      label: { workers: options.workers, profile: profile.name, demo: Boolean(demo) },
+      signal: stop.signal,
+      log: (line) => out.line(line),
+      onStart: ({ snapshot }) => {
+        progress = new ProgressReporter({ output: out, snapshot });
+        progress.start();
+      },
+    });
+    await progress?.stop();
+    const { report } = result;
+    if (options.json) process.stdout.write(`${redactor.redact(JSON.stringify(report, null, 2))}\n`);
+    for (const line of formatSummary(report).split('\n')) out.line(line);
+    if (report.status === 'stopped') {
+      out.line(`stopped: ${report.stop_reason ?? 'unknown'}; run again to resume`);
+      return report.stop_reason === 'interrupted' ? ExitCode.INTERRUPTED : ExitCode.STOPPED;
+    }
+    return report.failed > 0 ? ExitCode.VEHICLES_FAILED : ExitCode.OK;
+  } finally {
+    await progress?.stop().catch(() => undefined);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await demo?.close();
+  }
+}

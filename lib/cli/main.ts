@@ -1,0 +1,78 @@
+import { Command, CommanderError, Option } from 'commander';
+import { classify, CriticalError, InputError } from '../core/errors.js';
+import { toAscii } from './output.js';
+import { ExitCode } from './exit-codes.js';
+import { runCommand } from './commands/run.js';
+import { portalCommand } from './commands/portal.js';
+
+function program(setExit: (code: number) => void): Command {
+  const cli = new Command('fleetpdf')
+    .description('Download one verified PDF per vehicle from a login-walled dealer portal.')
+    .showHelpAfterError('(fleetpdf --help for usage)')
+    .exitOverride();
+
+  cli
+    .command('run', { isDefault: true })
+    .description('download every vehicle\'s PDF (resumes the newest unfinished run unless --new)')
+    .option('--portal <url>', 'portal base URL (default: start the bundled demo portal)')
+    .option('--profile <name>', 'portal profile', 'dealer-values')
+    .option('--vehicles <n>', 'demo portal inventory size', '200')
+    .option('--workers <n>', 'parallel worker pages', '8')
+    .option('--out <dir>', 'output folder (runs, fleetpdf.db)', './output')
+    .option('--new', 'start a new run instead of resuming', false)
+    .option('--json', 'print the final report as JSON on stdout', false)
+    .option('--latency <ms>', 'demo portal: delay per page', '0')
+    .option('--pdf-latency <ms>', 'demo portal: delay per PDF', '0')
+    .option('--faults <spec>', 'demo portal faults, e.g. 5xx=0.05,hang=0.01,expire=200,kick=500,ratelimit=8,interfere=0.02')
+    .option('--attempts <n>', 'attempts per vehicle before it is FAILED', '3')
+    .option('--timeout <secs>', 'budget per vehicle attempt', '60')
+    .option('--step-timeout <secs>', 'budget per page navigation or download', '20')
+    .option('--retry-delay <ms>', 'first retry backoff (doubles, with jitter)', '1000')
+    .option('--limit <n>', 'only the first N vehicles of the inventory')
+    .option('--seed <n>', 'demo portal inventory seed', '1')
+    .addOption(new Option('--no-block-resources', 'load images, fonts and CSS (slower; for debugging)'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ fleetpdf run                                  # 200 demo vehicles, 8 workers, ./output
+  $ fleetpdf run --vehicles 2000 --workers 16 --new
+  $ fleetpdf run --faults 5xx=0.05,hang=0.01,expire=100 --json > report.json
+  $ PORTAL_USER=me PORTAL_PASS=secret fleetpdf run --portal https://values.example.com`,
+    )
+    .action(async (opts: Record<string, unknown>) => setExit(await runCommand(opts)));
+
+  cli
+    .command('portal')
+    .description('serve the bundled demo portal alone')
+    .option('--port <port>', 'port (0 = any free port)', '4010')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--vehicles <n>', 'inventory size', '200')
+    .option('--latency <ms>', 'delay per page', '0')
+    .option('--pdf-latency <ms>', 'delay per PDF', '0')
+    .option('--faults <spec>', 'fault spec, e.g. 5xx=0.05,hang=0.01,expire=200,kick=500,ratelimit=8,interfere=0.02')
+    .option('--seed <n>', 'inventory seed', '1')
+    .addHelpText('after', '\nExample:\n  $ fleetpdf portal --port 4010 --latency 300 --pdf-latency 700 --faults ratelimit=8')
+    .action(async (opts: Record<string, unknown>) => setExit(await portalCommand(opts)));
+
+  return cli;
+}
+
+/** Entry point: one clear line and a meaningful exit code for every failure. */
+export async function main(argv: string[]): Promise<void> {
+  let code: number = ExitCode.OK;
+  try {
+    await program((c) => (code = c)).parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      code = error.exitCode === 0 ? ExitCode.OK : ExitCode.BAD_INPUT;
+    } else {
+      const failure = classify(error);
+      process.stderr.write(`fleetpdf: error: ${toAscii(failure.message)}\n`);
+      code = failure instanceof InputError ? ExitCode.BAD_INPUT : failure instanceof CriticalError ? ExitCode.STOPPED : 1;
+    }
+  }
+  process.exitCode = code;
+  // Chromium or a hung socket must not keep a finished run alive.
+  setTimeout(() => process.exit(code), 2000).unref();
+}

@@ -1,0 +1,26 @@
+import type { Redactor } from '../core/redact.js';
+
+/** Plain-ASCII lines on stderr (stdout is kept for --json), with secrets redacted. */
+export class Output {
+  constructor(
+    private readonly redactor: Redactor,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {}
+
+  line(message: string): void {
+    this.stream.write(`${toAscii(this.redactor.redact(message))}\n`);
+  }
+
+  get isTTY(): boolean {
+    return this.stream.isTTY === true;
+  }
+
+  get writable(): NodeJS.WriteStream {
+    return this.stream;
+  }
+}
+
+/** Logs and CI consoles get ASCII only (the seeds' Windows consoles choked on anything else). */
+export function toAscii(text: string): string {
+  return text.replace(/[^\x09\x0a\x0d\x20-\x7e]/g, '?');
+}

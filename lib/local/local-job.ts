@@ -1,0 +1,267 @@
+import { writeFileSync, renameSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { classify, CriticalError, SessionExpiredError, type FleetPdfError } from '../core/errors.js';
+import type { PortalProfile, StepContext } from '../core/portal/profile.js';
+import { SessionManager } from '../core/portal/session-manager.js';
+import { exportInventory, fetchDocumentInPage, loginInBrowser } from '../core/portal/steps.js';
+import { parseInventoryCsv } from '../core/portal/inventory-csv.js';
+import { RetryPolicy } from '../core/pipeline/retry-policy.js';
+import { RunCounters } from '../core/pipeline/run-counters.js';
+import { runJob, type AttemptReport, type DocumentFetcher } from '../core/pipeline/run-job.js';
+import { buildReport, manifestCsv, type RunReport } from '../core/report/index.js';
+import { verifyDocument } from '../core/verify/index.js';
+import type { Credentials, PortalSession, Vehicle } from '../core/types.js';
+import { VehicleStatus } from '../core/types.js';
+import { FsDocumentStore, MemorySessionStore, RunLock, SqliteStore } from '../adapters/local/index.js';
+import { launchBrowser } from '../browser/launch.js';
+import { PagePool } from '../browser/page-pool.js';
+import { sampleRssMb } from '../system/process-rss.js';
+
+export interface LocalJobOptions {
+  profile: PortalProfile;
+  portalUrl: string;
+  credentials: Credentials;
+  outDir: string;
+  workers: number;
+  /** Start a new run even if an unfinished one exists. */
+  forceNew: boolean;
+  maxAttempts: number;
+  retryBaseDelayMs: number;
+  vehicleTimeoutMs: number;
+  stepTimeoutMs: number;
+  blockResources: boolean;
+  /** Only this many vehicles of the inventory (the first ones). */
+  limit?: number;
+  /** Recorded with the run, for the report. */
+  label?: Record<string, unknown>;
+  signal?: AbortSignal;
+  log: (line: string) => void;
+  onAttempt?: (attempt: AttemptReport) => void;
+  /** Called once the run's vehicles are known, with a way to read progress. */
+  onStart?: (run: { runId: string; folder: string; total: number; snapshot: () => Promise<LocalSnapshot> }) => void;
+}
+
+export interface LocalSnapshot {
+  total: number;
+  done: number;
+  failed: number;
+  skipped: number;
+  inFlight: number;
+  retries: number;
+}
+
+export interface LocalJobResult {
+  report: RunReport;
+  folder: string;
+  stopError?: FleetPdfError;
+}
+
+/**
+ * The local composition root: SQLite tracking and lease queue, PDFs in a run folder, one
+ * headless Chromium with a page per worker, and the core pipeline in between.
+ */
+export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobResult> {
+  const { profile, log } = options;
+  const lock = RunLock.acquire(options.outDir);
+  const store = SqliteStore.open(options.outDir);
+  const pool = new PagePool({
+    launch: () => launchBrowser(),
+    blockResources: options.blockResources ? profile.blockResources : [],
+    stepTimeoutMs: options.stepTimeoutMs,
+  });
+  const counters = new RunCounters();
+  const startedAt = Date.now();
+  const rssTimer = setInterval(() => {
+    counters.peakRssMb = Math.max(counters.peakRssMb, sampleRssMb());
+  }, 1000);
+  rssTimer.unref();
+  try {
+    const { runId, folder, resumed } = openRun(store, options);
+    log(`${resumed ? 'resuming' : 'starting'} run ${runId} in ${folder}`);
+    const documents = new FsDocumentStore(options.outDir);
+    documents.cleanTemp(runId);
+    const ctx: StepContext = { baseUrl: options.portalUrl, stepTimeoutMs: options.stepTimeoutMs };
+    const session = new SessionManager({
+      store: new MemorySessionStore(),
+      login: async () => loginInBrowser(await pool.browser(), profile, options.credentials, ctx),
+      onLogin: (s) => log(`logged in (session ${s.version})`),
+    });
+
+    if ((await store.list(runId)).length === 0) {
+      await loadInventory(store, runId, folder, profile, session, pool, ctx, options);
+    }
+    const adopted = await adoptStoredDocuments(store, documents, runId, folder);
+    if (adopted) log(`adopted ${adopted} PDFs written before the last stop`);
+
+    const rows = await store.list(runId);
+    const total = rows.length;
+    const snapshot = async (): Promise<LocalSnapshot> => {
+      const counts = await store.counts(runId);
+      return {
+        total,
+        done: counts.DONE,
+        failed: counts.FAILED,
+        skipped: counts.SKIPPED,
+        inFlight: counts.IN_PROGRESS,
+        retries: counters.retries,
+      };
+    };
+    options.onStart?.({ runId, folder, total, snapshot });
+
+    const fetcher: DocumentFetcher = {
+      async fetch(workerId: string, vehicle: Vehicle, current: PortalSession) {
+        await pool.applySession(current);
+        const page = await pool.page(workerId);
+        return fetchDocumentInPage(page, profile, vehicle, ctx, current.version);
+      },
+      recycle: (workerId) => pool.recycle(workerId),
+    };
+    const result = await runJob({
+      runId,
+      workers: options.workers,
+      queue: store.queue(runId),
+      tracker: store,
+      documents,
+      session,
+      fetcher,
+      retry: new RetryPolicy({ maxAttempts: options.maxAttempts, baseDelayMs: options.retryBaseDelayMs }),
+      vehicleTimeoutMs: options.vehicleTimeoutMs,
+      signal: options.signal,
+      counters,
+      onAttempt: options.onAttempt,
+    });
+    counters.browserRestarts = pool.browserRestarts;
+    counters.pagesRecycled = pool.pagesRecycled;
+    counters.peakRssMb = Math.max(counters.peakRssMb, sampleRssMb());
+
+    const finalRows = await store.list(runId);
+    const status = result.status === 'completed' ? 'completed' : 'stopped';
+    const report = buildReport({
+      runId,
+      profile: profile.name,
+      workers: options.workers,
+      rows: finalRows,
+      counters: {
+        retries: counters.retries,
+        session_refreshes: counters.sessionRefreshes,
+        browser_restarts: counters.browserRestarts,
+        wrong_documents_rejected: counters.wrongDocumentsRejected,
+        duplicates: counters.duplicates,
+        peak_rss_mb: counters.peakRssMb,
+        per_worker: counters.perWorker(),
+      },
+      startedAt,
+      finishedAt: Date.now(),
+      status,
+      stopReason: result.stopReason,
+      output: folder,
+    });
+    writeAtomic(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeAtomic(join(folder, 'manifest.csv'), manifestCsv(finalRows));
+    if (status === 'completed') store.finishRun(runId, 'completed');
+    return { report, folder, stopError: result.stopError };
+  } finally {
+    clearInterval(rssTimer);
+    await pool.close();
+    store.close();
+    lock.release();
+  }
+}
+
+function openRun(store: SqliteStore, options: LocalJobOptions): { runId: string; folder: string; resumed: boolean } {
+  const latest = options.forceNew ? undefined : store.latestUnfinishedRun();
+  if (latest) {
+    store.recoverRun(latest.runId);
+    return { runId: latest.runId, folder: latest.folder, resumed: true };
+  }
+  const created = store.createRun({
+    outDir: options.outDir,
+    profile: options.profile.name,
+    portal: options.portalUrl,
+    options: options.label ?? {},
+  });
+  return { ...created, resumed: false };
+}
+
+/** Export, parse and register the inventory; a session that ends mid-export is refreshed and the export redone. */
+async function loadInventory(
+  store: SqliteStore,
+  runId: string,
+  folder: string,
+  profile: PortalProfile,
+  session: SessionManager,
+  pool: PagePool,
+  ctx: StepContext,
+  options: LocalJobOptions,
+): Promise<void> {
+  let exported: string | Vehicle[] | undefined;
+  let lastError: FleetPdfError | undefined;
+  for (let attempt = 1; attempt <= Math.max(3, options.maxAttempts) && exported === undefined; attempt += 1) {
+    let current = await session.current();
+    try {
+      await pool.applySession(current);
+      const page = await pool.page('inventory');
+      exported = await exportInventory(page, profile, ctx, current.version);
+    } catch (error) {
+      lastError = classify(error);
+      if (lastError instanceof CriticalError) throw lastError;
+      if (lastError instanceof SessionExpiredError) current = await session.refresh(lastError.staleVersion);
+      options.log(`inventory export failed (${lastError.message}); trying again`);
+    } finally {
+      await pool.recycle('inventory');
+    }
+  }
+  if (exported === undefined) {
+    throw new CriticalError(`could not export the inventory: ${lastError?.message ?? 'unknown error'}`, 'inventory_export');
+  }
+  let vehicles: Vehicle[];
+  let rejected: { ref: string; reason: string }[] = [];
+  if (typeof exported === 'string') {
+    writeAtomic(join(folder, 'inventory.csv'), exported);
+    ({ vehicles, rejected } = parseInventoryCsv(exported, profile.inventory.columns, { validate: profile.inventory.validate }));
+  } else {
+    vehicles = exported;
+  }
+  if (options.limit !== undefined) vehicles = vehicles.slice(0, options.limit);
+  await store.register(runId, vehicles);
+  if (rejected.length) await store.registerSkipped(runId, rejected);
+  options.log(`inventory: ${vehicles.length} vehicles to download, ${rejected.length} rejected`);
+}
+
+/**
+ * A PDF can reach the run folder just before a crash and before its row said DONE.
+ * Verify such files and mark them DONE, so a resumed run does not download them again.
+ */
+async function adoptStoredDocuments(
+  store: SqliteStore,
+  documents: FsDocumentStore,
+  runId: string,
+  folder: string,
+): Promise<number> {
+  const onDisk = new Set(readdirSync(folder).filter((f) => f.endsWith('.pdf') && !f.startsWith('.')));
+  let adopted = 0;
+  for (const row of await store.list(runId)) {
+    if (row.status === VehicleStatus.DONE || row.status === VehicleStatus.SKIPPED || !onDisk.has(`${row.ref}.pdf`)) continue;
+    const bytes = await documents.get(runId, row.ref);
+    if (!bytes) continue;
+    try {
+      const verified = verifyDocument(bytes, row);
+      await store.markDone(runId, row.ref, {
+        bytes: verified.bytes.length,
+        sha256: verified.sha256,
+        storageKey: documents.keyFor(runId, row.ref),
+        attempts: Math.max(1, row.attempts),
+      });
+      adopted += 1;
+    } catch {
+      // Not a valid document for this vehicle: it will be downloaded again and overwritten.
+    }
+  }
+  return adopted;
+}
+
+function writeAtomic(path: string, content: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}
