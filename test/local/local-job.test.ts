@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
+import { expectAllStoredAndVerified, runAgainst } from '../helpers/local-run.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () => {
+  let portal: DemoPortal | undefined;
+  let dir: ReturnType<typeof tempDir> | undefined;
+  afterEach(async () => {
+    await portal?.close();
+    dir?.cleanup();
+  });
+
+  it('downloads 300 vehicles through 5xx, hangs and session expiry, every PDF verified', async () => {
+    portal = await startDemoPortal({ vehicles: 300, faults: '5xx=0.05,hang=0.01,expire=100' });
+    dir = tempDir();
+    // Two protected requests per attempt at 5 % + 1 % each: six attempts make a lost vehicle
+    // a one-in-a-million event rather than a coin toss over 300 vehicles.
+    const { report, folder } = await runAgainst(portal, dir.path, { maxAttempts: 6 });
+    expect(report.status).toBe('completed');
+    expect(report.succeeded).toBe(300);
+    expect(report.failed).toBe(0);
+    expect(report.total_inventory).toBe(300);
+    expect(report.retries).toBeGreaterThan(0);
+    expect(report.session_refreshes).toBeGreaterThan(0);
+    expectAllStoredAndVerified(portal, folder);
+    const pdfs = readdirSync(folder).filter((f) => f.endsWith('.pdf'));
+    expect(pdfs).toHaveLength(300);
+    const manifest = readFileSync(join(folder, 'manifest.csv'), 'utf8').trim().split('\n');
+    expect(manifest).toHaveLength(301);
+    expect(JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')).succeeded).toBe(300);
+    const stats = portal.stats();
+    // Single-flight: each expired session costs exactly one login (plus the first one).
+    expect(stats.logins).toBe(1 + report.session_refreshes);
+    expect(stats.sessionsEnded.replaced).toBe(0);
+  }, 240_000);
+
+  it('refreshes a kicked session with exactly one login per kick, with 8 workers', async () => {
+    portal = await startDemoPortal({ vehicles: 120, faults: 'kick=60' });
+    dir = tempDir();
+    const { report } = await runAgainst(portal, dir.path);
+    expect(report.succeeded).toBe(120);
+    const stats = portal.stats();
+    expect(stats.sessionsEnded.kicked).toBeGreaterThanOrEqual(2);
+    expect(stats.logins).toBe(1 + report.session_refreshes);
+    // A login per worker would have ended the other workers' fresh sessions ("replaced").
+    expect(stats.sessionsEnded.replaced).toBe(0);
+    expect(report.session_refreshes).toBeLessThanOrEqual(stats.sessionsEnded.kicked);
+  }, 180_000);
+
+  it('never stores another vehicle\'s PDF when the portal mixes them up', async () => {
+    portal = await startDemoPortal({ vehicles: 80, faults: 'interfere=0.3' });
+    dir = tempDir();
+    const { report, folder } = await runAgainst(portal, dir.path, { maxAttempts: 8 });
+    expect(report.succeeded).toBe(80);
+    const stats = portal.stats();
+    expect(stats.wrongPdfServed).toBeGreaterThan(0);
+    expect(report.wrong_documents_rejected).toBe(stats.wrongPdfServed);
+    expectAllStoredAndVerified(portal, folder);
+  }, 180_000);
+
+  it('resumes the unfinished run and does not download DONE vehicles again', async () => {
+    portal = await startDemoPortal({ vehicles: 40 });
+    dir = tempDir();
+    const stop = new AbortController();
+    let finished = 0;
+    const first = await runAgainst(portal, dir.path, {
+      workers: 2,
+      signal: stop.signal,
+      onAttempt: (a) => {
+        if (a.result === 'done' && ++finished === 10) stop.abort();
+      },
+    });
+    expect(first.report.status).toBe('stopped');
+    const doneFirst = first.report.succeeded;
+    expect(doneFirst).toBeGreaterThanOrEqual(10);
+    expect(doneFirst).toBeLessThan(40);
+    const servedFirst = portal.stats().pdfRequests;
+    const second = await runAgainst(portal, dir.path, { workers: 4 });
+    expect(second.folder).toBe(first.folder);
+    expect(second.report.succeeded).toBe(40);
+    expect(portal.stats().pdfRequests - servedFirst).toBe(40 - doneFirst);
+    expectAllStoredAndVerified(portal, second.folder);
+  }, 120_000);
+});
