@@ -1,3 +1,5 @@
+import type { FleetPdfError } from './errors.js';
+
 /** One vehicle of a dealer inventory, as exported by the portal. */
 export interface Vehicle {
   /** The portal's reference number: the document's file name and the key of every row. */
@@ -65,5 +67,4 @@ export type VehicleStatus = (typeof VehicleStatus)[keyof typeof VehicleStatus];
 export type Outcome =
   | { kind: 'done'; ref: string; bytes: number; sha256: string; storageKey: string; durationMs: number }
   | { kind: 'already-done'; ref: string }
-  | { kind: 'skipped'; ref: string; reason: string }
-  | { kind: 'error'; ref: string; error: Error; durationMs: number };
+  | { kind: 'error'; ref: string; error: FleetPdfError; durationMs: number };
