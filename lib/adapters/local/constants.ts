@@ -1,0 +1,35 @@
+/** File names and tuning of the local adapters. */
+
+/** The tracking database, beside the run folders in the out dir. */
+export const DB_FILE_NAME = 'fleetpdf.db';
+
+/** Held by the one fleetpdf process that works in an out dir. */
+export const LOCK_FILE_NAME = '.fleetpdf.lock';
+
+/** How long a connection waits for another connection's write lock before SQLITE_BUSY. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+/** Extension of a stored document. */
+export const PDF_EXTENSION = '.pdf';
+
+/** Suffix of a document being written; such files are never read as documents. */
+export const TEMP_SUFFIX = '.tmp';
+
+/** File names are at most 255 bytes; the temp name adds a dot, `.pdf.`, a random part and `.tmp`. */
+export const MAX_REF_BYTES = 200;
+
+/** last_error / error_reason of a lease the watchdog took back. */
+export const LEASE_EXPIRED_ERROR = 'lease expired (watchdog)';
+export const LEASE_EXPIRED_REASON = 'lease_expired';
+
+/** A lock file with no readable pid younger than this is a run that is just starting, not a stale lock. */
+export const LOCK_STARTUP_GRACE_MS = 2_000;
+
+/** State of one run in the runs table. */
+export const RunStatus = {
+  RUNNING: 'running',
+  COMPLETED: 'completed',
+  FAILED: 'failed',
+  STOPPED: 'stopped',
+} as const;
+export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, unlinkSync, type Dirent } from 'node:fs';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { VehicleFailedError } from '../../core/errors.js';
+import type { DocumentStore } from '../../core/ports.js';
+import { PDF_EXTENSION, TEMP_SUFFIX } from './constants.js';
+import { assertSafeRef, assertSafeRunId } from './safe-name.js';
+
+/**
+ * Verified PDFs as `<outDir>/<runId>/<ref>.pdf`. A document is written to a dot-named temp
+ * file, fsynced, then renamed over the final name: rename is atomic within a folder, so the
+ * final name only ever holds a complete document, whatever crashes when.
+ */
+export class FsDocumentStore implements DocumentStore {
+  readonly outDir: string;
+
+  constructor(outDir: string) {
+    this.outDir = resolve(outDir);
+  }
+
+  keyFor(runId: string, ref: string): string {
+    assertSafeRunId(runId);
+    assertSafeRef(ref);
+    return `${runId}/${ref}${PDF_EXTENSION}`;
+  }
+
+  /** Absolute path of a ref's document; refused if it would land anywhere but directly in the run folder. */
+  pathFor(runId: string, ref: string): string {
+    assertSafeRunId(runId);
+    assertSafeRef(ref);
+    const folder = join(this.outDir, runId);
+    const path = resolve(folder, `${ref}${PDF_EXTENSION}`);
+    if (dirname(path) !== folder) {
+      throw new VehicleFailedError(`ref ${JSON.stringify(ref)} resolves outside run folder ${folder}`, 'unsafe_ref');
+    }
+    return path;
+  }
+
+  async put(runId: string, ref: string, bytes: Buffer, _sha256: string): Promise<string> {
+    const path = this.pathFor(runId, ref);
+    const folder = dirname(path);
+    const tmp = join(folder, `.${ref}${PDF_EXTENSION}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+    await mkdir(folder, { recursive: true });
+    const handle = await open(tmp, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      // Without the fsync a power cut after the rename can leave an empty file under the final name.
+      await handle.sync();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+      throw error;
+    }
+    await handle.close();
+    try {
+      await rename(tmp, path);
+    } catch (error) {
+      await unlink(tmp).catch(() => undefined);
+      throw error;
+    }
+    return this.keyFor(runId, ref);
+  }
+
+  async get(runId: string, ref: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.pathFor(runId, ref));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw error;
+    }
+  }
+
+  /** Remove temp files a crash left in a run folder (only this process writes there: see RunLock). Returns how many. */
+  cleanTemp(runId: string): number {
+    assertSafeRunId(runId);
+    const folder = join(this.outDir, runId);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    let removed = 0;
+    for (const entry of entries) {
+      if (!entry.isFile() || !entry.name.endsWith(TEMP_SUFFIX)) continue;
+      try {
+        unlinkSync(join(folder, entry.name));
+        removed += 1;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    return removed;
+  }
+}

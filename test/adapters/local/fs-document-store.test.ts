@@ -1,0 +1,119 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FsDocumentStore } from '../../../lib/adapters/local/index.js';
+import { VehicleFailedError } from '../../../lib/core/errors.js';
+import { tempOut } from './helpers.js';
+
+const RUN = '2024-05-31-1';
+const pdf = (text: string) => Buffer.from(`%PDF-1.7\n${text}\n%%EOF\n`);
+
+describe('FsDocumentStore', () => {
+  let out: ReturnType<typeof tempOut>;
+  let docs: FsDocumentStore;
+  let folder: string;
+
+  beforeEach(() => {
+    out = tempOut();
+    docs = new FsDocumentStore(out.dir);
+    folder = join(out.dir, RUN);
+    mkdirSync(folder);
+  });
+  afterEach(() => out.cleanup());
+
+  it('writes <outDir>/<runId>/<ref>.pdf and returns the key <runId>/<ref>.pdf', async () => {
+    const key = await docs.put(RUN, 'STK-1001', pdf('one'), 'sha');
+    expect(key).toBe(`${RUN}/STK-1001.pdf`);
+    expect(docs.keyFor(RUN, 'STK-1001')).toBe(key);
+    expect(readFileSync(join(folder, 'STK-1001.pdf'))).toEqual(pdf('one'));
+    expect(readdirSync(folder)).toEqual(['STK-1001.pdf']);
+    expect(await docs.get(RUN, 'STK-1001')).toEqual(pdf('one'));
+  });
+
+  it('gives undefined for a document not stored (and for a run folder that does not exist)', async () => {
+    expect(await docs.get(RUN, 'nope')).toBeUndefined();
+    expect(await docs.get('2020-01-01-9', 'nope')).toBeUndefined();
+  });
+
+  it('replaces a document atomically: a reader sees the old or the new bytes, never a part', async () => {
+    const small = pdf('old');
+    const big = pdf('x'.repeat(4 * 1024 * 1024));
+    await docs.put(RUN, 'A', small, 'sha');
+    const path = join(folder, 'A.pdf');
+    let reading = true;
+    const seen = new Set<number>();
+    const reader = (async () => {
+      while (reading) {
+        seen.add(readFileSync(path).length);
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    for (let i = 0; i < 10; i += 1) await docs.put(RUN, 'A', i % 2 ? small : big, 'sha');
+    reading = false;
+    await reader;
+    for (const length of seen) expect([small.length, big.length]).toContain(length);
+    expect(readdirSync(folder)).toEqual(['A.pdf']);
+  });
+
+  it('writes through a dot-named temp file in the run folder', async () => {
+    // Catch the temp name by making the final name a directory: the rename fails after the write.
+    mkdirSync(join(folder, 'B.pdf'));
+    await expect(docs.put(RUN, 'B', pdf('b'), 'sha')).rejects.toThrow();
+    // ...and the failed put cleaned up its temp file.
+    expect(readdirSync(folder)).toEqual(['B.pdf']);
+  });
+
+  it('creates the run folder if it is missing', async () => {
+    await docs.put('2024-06-01-3', 'A', pdf('a'), 'sha');
+    expect(existsSync(join(out.dir, '2024-06-01-3', 'A.pdf'))).toBe(true);
+  });
+
+  it.each([
+    ['../escape', 'path separator'],
+    ['..', "'..'"],
+    ['a..b', "'..'"],
+    ['sub/dir', 'path separator'],
+    ['back\\slash', 'path separator'],
+    ['nul\0byte', 'NUL'],
+    ['.hidden', 'starts with a dot'],
+    ['', 'empty'],
+    ['x'.repeat(201), 'longer than'],
+  ])('refuses the ref %j (unsafe_ref) for put, get and keyFor', async (ref, why) => {
+    for (const call of [() => docs.put(RUN, ref, pdf('evil'), 'sha'), () => docs.get(RUN, ref)]) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(VehicleFailedError);
+      expect((error as VehicleFailedError).reason).toBe('unsafe_ref');
+      expect((error as Error).message).toContain(why);
+    }
+    expect(() => docs.keyFor(RUN, ref)).toThrow(VehicleFailedError);
+    expect(readdirSync(out.dir)).toEqual([RUN]);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('refuses a run id that is not YYYY-MM-DD-n', async () => {
+    await expect(docs.put('../../etc', 'A', pdf('a'), 'sha')).rejects.toThrow(/run id/);
+    expect(() => docs.cleanTemp('..')).toThrow(/run id/);
+  });
+
+  it('accepts ordinary refs with dashes, dots, spaces and unicode', async () => {
+    for (const ref of ['STK-1001', 'A.B', '12 34', 'Véhicule_7']) {
+      await docs.put(RUN, ref, pdf(ref), 'sha');
+      expect(await docs.get(RUN, ref)).toEqual(pdf(ref));
+    }
+  });
+
+  it('cleanTemp removes temp files a crash left behind, and nothing else', async () => {
+    await docs.put(RUN, 'A', pdf('a'), 'sha');
+    writeFileSync(join(folder, '.B.pdf.0a1b2c3d4e5f.tmp'), '%PDF-half');
+    writeFileSync(join(folder, 'report.json.1234.tmp'), '{');
+    writeFileSync(join(folder, 'report.json'), '{}');
+    mkdirSync(join(folder, 'odd.tmp'));
+    expect(docs.cleanTemp(RUN)).toBe(2);
+    expect(readdirSync(folder).sort()).toEqual(['A.pdf', 'odd.tmp', 'report.json']);
+    expect(docs.cleanTemp(RUN)).toBe(0);
+    expect(docs.cleanTemp('2020-01-01-1')).toBe(0);
+  });
+});
