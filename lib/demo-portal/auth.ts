@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SESSION_COOKIE } from './constants.js';
+import type { PortalContext } from './context.js';
+import { parseCookies, redirect } from './http.js';
+import type { Session } from './sessions.js';
+
+export function sessionToken(req: IncomingMessage): string | undefined {
+  return parseCookies(req.headers.cookie)[SESSION_COOKIE];
+}
+
+/**
+ * The session of a request, or undefined after answering with the redirect a real portal
+ * gives: to the login page (with the reason) or to the license page.
+ * `protectedRoute` requests count towards `kick` and need the license accepted.
+ */
+export function requireSession(
+  ctx: PortalContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: { protectedRoute: boolean },
+): Session | undefined {
+  const auth = ctx.sessions.authenticate(sessionToken(req), ctx.faults.spec.expire);
+  if (!auth.ok) {
+    redirect(res, `/login?reason=${auth.reason}`);
+    return undefined;
+  }
+  if (options.protectedRoute && ctx.faults.countForKick()) {
+    // The user "logged in elsewhere": every active session ends, this request's included.
+    ctx.sessions.endAll('kicked');
+    redirect(res, '/login?reason=session-ended');
+    return undefined;
+  }
+  if (options.protectedRoute && !auth.session.licenseAccepted) {
+    redirect(res, '/license');
+    return undefined;
+  }
+  return auth.session;
+}

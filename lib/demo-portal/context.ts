@@ -1,0 +1,25 @@
+import type { Faults } from './faults.js';
+import type { InventoryFilter } from './inventory.js';
+import type { PdfCache } from './pdf.js';
+import type { SessionRegistry } from './sessions.js';
+import type { Stats } from './stats.js';
+import type { DemoVehicle } from './types.js';
+
+/** Everything a route handler can reach: one per running portal. */
+export interface PortalContext {
+  credentials: { username: string; password: string };
+  stickyFilter: boolean;
+  extraCsvRows: ReadonlyArray<Record<string, string>>;
+  pageLatencyMs: number;
+  pdfLatencyMs: number;
+  inventory: readonly DemoVehicle[];
+  byRef: ReadonlyMap<string, DemoVehicle>;
+  sessions: SessionRegistry;
+  stats: Stats;
+  faults: Faults;
+  pdfs: PdfCache;
+  /** Saved inventory filter per user: survives logout and login (that is what makes it sticky). */
+  filters: Map<string, InventoryFilter>;
+  /** Aborted by close(): pending latency timers resolve at once. */
+  closing: AbortSignal;
+}

@@ -1,0 +1,48 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requireSession } from '../auth.js';
+import type { PortalContext } from '../context.js';
+import { errorPage } from '../html.js';
+import { send, sendHtml } from '../http.js';
+import { applyFilter, inventoryCsv } from '../inventory.js';
+import { userFilter } from './pages.js';
+
+/** The CSV export honours the saved filter: a client that did not clear it misses vehicles. */
+export function getExport(ctx: PortalContext, req: IncomingMessage, res: ServerResponse): void {
+  const session = requireSession(ctx, req, res, { protectedRoute: true });
+  if (!session) return;
+  const vehicles = applyFilter(ctx.inventory, userFilter(ctx, session));
+  ctx.stats.c.exports += 1;
+  send(res, 200, inventoryCsv(vehicles, ctx.extraCsvRows), {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': 'attachment; filename="inventory.csv"',
+    'Cache-Control': 'no-store',
+  });
+}
+
+export async function getReportPdf(ctx: PortalContext, req: IncomingMessage, res: ServerResponse, ref: string): Promise<void> {
+  const session = requireSession(ctx, req, res, { protectedRoute: true });
+  if (!session) return;
+  const requested = ctx.byRef.get(ref);
+  if (!requested) {
+    sendHtml(res, 404, errorPage(404, 'Not Found', `No vehicle with reference number ${ref}.`));
+    return;
+  }
+  let served = requested;
+  const current = session.currentRef;
+  if (current && current !== ref && ctx.faults.roll(ctx.faults.spec.interfere)) {
+    // The portal renders "the current vehicle" of the session, not the one in the URL, while
+    // the file name still says the requested ref.
+    const other = ctx.byRef.get(current);
+    if (other) {
+      served = other;
+      ctx.stats.c.faultsInjected.interfere += 1;
+    }
+  }
+  const bytes = await ctx.pdfs.get(served);
+  ctx.stats.pdfServed(requested.ref, served.ref);
+  send(res, 200, bytes, {
+    'Content-Type': 'application/pdf',
+    'Content-Disposition': `attachment; filename="${requested.ref}.pdf"`,
+    'Cache-Control': 'no-store',
+  });
+}

@@ -1,0 +1,247 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InputError } from '../core/errors.js';
+import { DEFAULT_HOST, DEFAULT_SEED, DEFAULT_VEHICLES, DEMO_CREDENTIALS } from './constants.js';
+import type { PortalContext } from './context.js';
+import { Faults, normalizeFaults } from './faults.js';
+import { errorPage } from './html.js';
+import { send, sendHtml, sleep } from './http.js';
+import { generateInventory } from './inventory.js';
+import { PdfCache } from './pdf.js';
+import { handleAdmin } from './routes/admin.js';
+import { getExport, getReportPdf } from './routes/downloads.js';
+import {
+  getInventory,
+  getLicense,
+  getLogin,
+  getLogout,
+  getRoot,
+  getVehiclePage,
+  postClearFilters,
+  postFilters,
+  postLicense,
+  postLogin,
+} from './routes/pages.js';
+import { SessionRegistry } from './sessions.js';
+import { STATIC_FILES } from './static.js';
+import { Stats } from './stats.js';
+import type { DemoPortal, DemoPortalOptions } from './types.js';
+
+type Handler = (ctx: PortalContext, req: IncomingMessage, res: ServerResponse, url: URL, param: string) => void | Promise<void>;
+
+interface Route {
+  /** Which latency applies: pages (and CSV), PDFs, or none for static files. */
+  kind: 'page' | 'pdf' | 'static';
+  /** Protected routes can be faulted (5xx, hang) and need a session with the license accepted. */
+  protectedRoute: boolean;
+  handler: Handler;
+}
+
+const page = (handler: Handler, protectedRoute = false): Route => ({ kind: 'page', protectedRoute, handler });
+
+const EXACT: Record<string, Route> = {
+  'GET /': page((ctx, req, res) => getRoot(ctx, req, res)),
+  'GET /login': page((ctx, req, res, url) => getLogin(ctx, req, res, url)),
+  'POST /login': page((ctx, req, res) => postLogin(ctx, req, res)),
+  'GET /logout': page((ctx, req, res) => getLogout(ctx, req, res)),
+  'GET /license': page((ctx, req, res) => getLicense(ctx, req, res)),
+  'POST /license': page((ctx, req, res) => postLicense(ctx, req, res)),
+  'GET /inventory': page((ctx, req, res, url) => getInventory(ctx, req, res, url), true),
+  'POST /inventory/filters': page((ctx, req, res) => postFilters(ctx, req, res), true),
+  'POST /inventory/filters/clear': page((ctx, req, res) => postClearFilters(ctx, req, res), true),
+  'GET /inventory/export.csv': page((ctx, req, res) => getExport(ctx, req, res), true),
+};
+
+const VEHICLE_PAGE = /^\/vehicles\/([^/]+)$/;
+const VEHICLE_PDF = /^\/vehicles\/([^/]+)\/report\.pdf$/;
+
+const staticRoute = (path: string): Route => ({
+  kind: 'static',
+  protectedRoute: false,
+  handler: (_ctx, _req, res) => {
+    const file = STATIC_FILES[path]!;
+    send(res, 200, file.body, { 'Content-Type': file.type, 'Cache-Control': 'public, max-age=3600' });
+  },
+});
+
+function decode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The route for a request, with the URL parameter (a ref) when there is one. */
+function matchRoute(method: string, path: string): { route: Route; param: string } | undefined {
+  // HEAD is answered like GET (Node drops the body).
+  const verb = method === 'HEAD' ? 'GET' : method;
+  const exact = EXACT[`${verb} ${path}`];
+  if (exact) return { route: exact, param: '' };
+  if (verb !== 'GET') return undefined;
+  if (STATIC_FILES[path]) return { route: staticRoute(path), param: '' };
+  const pdf = VEHICLE_PDF.exec(path);
+  const pdfRef = pdf && decode(pdf[1]!);
+  if (pdfRef !== undefined && pdfRef !== null) {
+    return { route: { kind: 'pdf', protectedRoute: true, handler: (c, q, s, _u, ref) => getReportPdf(c, q, s, ref) }, param: pdfRef };
+  }
+  const vehicle = VEHICLE_PAGE.exec(path);
+  const vehicleRef = vehicle && decode(vehicle[1]!);
+  if (vehicleRef !== undefined && vehicleRef !== null) {
+    return { route: page((c, q, s, _u, ref) => getVehiclePage(c, q, s, ref), true), param: vehicleRef };
+  }
+  return undefined;
+}
+
+const SERVER_ERRORS: ReadonlyArray<[number, string, string]> = [
+  [500, 'Internal Server Error', 'Something went wrong on our side. Please try again later.'],
+  [502, 'Bad Gateway', 'The valuation service did not answer in time.'],
+  [503, 'Service Unavailable', 'The valuation service is temporarily unavailable.'],
+];
+
+/**
+ * One request through the portal: down window, rate limit, latency, injected 5xx / hang,
+ * then the route (which does its own session and license checks).
+ */
+async function handle(ctx: PortalContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://demo-portal.invalid');
+  const match = matchRoute(req.method ?? 'GET', url.pathname);
+  if (match?.route.kind === 'pdf') ctx.stats.c.pdfRequests += 1;
+
+  const down = ctx.faults.downFor();
+  if (down > 0) {
+    ctx.stats.c.faultsInjected.down += 1;
+    sendHtml(res, 503, errorPage(503, 'Service Unavailable', 'Demo Dealer Values is down for scheduled maintenance.'), {
+      'Retry-After': String(Math.ceil(down)),
+    });
+    return;
+  }
+  const limit = ctx.faults.spec.ratelimit;
+  if (limit && ctx.stats.inFlight > limit) {
+    ctx.stats.c.faultsInjected.ratelimit += 1;
+    sendHtml(res, 429, errorPage(429, 'Too Many Requests', 'Too many requests at once. Please slow down.'), { 'Retry-After': '1' });
+    return;
+  }
+  if (!match) {
+    sendHtml(res, 404, errorPage(404, 'Not Found', `Nothing at ${url.pathname}.`));
+    return;
+  }
+  const { route, param } = match;
+  const latency = route.kind === 'pdf' ? ctx.pdfLatencyMs : route.kind === 'page' ? ctx.pageLatencyMs : 0;
+  await sleep(latency, ctx.closing);
+  if (ctx.closing.aborted) return;
+
+  if (route.protectedRoute) {
+    if (ctx.faults.roll(ctx.faults.spec['5xx'])) {
+      ctx.stats.c.faultsInjected['5xx'] += 1;
+      const [status, title, message] = ctx.faults.pick(SERVER_ERRORS);
+      sendHtml(res, status, errorPage(status, title, message));
+      return;
+    }
+    if (ctx.faults.roll(ctx.faults.spec.hang)) {
+      // Never answer: the socket stays open until the client gives up or close() destroys it.
+      ctx.stats.c.faultsInjected.hang += 1;
+      return;
+    }
+  }
+  await route.handler(ctx, req, res, url, param);
+}
+
+function listenUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+function checkNumber(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InputError(`demo portal: ${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+export async function startDemoPortal(options: DemoPortalOptions = {}): Promise<DemoPortal> {
+  const vehicles = checkNumber('vehicles', options.vehicles ?? DEFAULT_VEHICLES, 1, 1_000_000);
+  const seed = checkNumber('seed', options.seed ?? DEFAULT_SEED, 0, 2 ** 32 - 1);
+  const pageLatencyMs = checkNumber('pageLatencyMs', options.pageLatencyMs ?? 0, 0, 600_000);
+  const pdfLatencyMs = checkNumber('pdfLatencyMs', options.pdfLatencyMs ?? 0, 0, 600_000);
+  const port = checkNumber('port', options.port ?? 0, 0, 65_535);
+  const host = options.host ?? DEFAULT_HOST;
+  const faultSpec = normalizeFaults(options.faults);
+
+  const inventory = generateInventory(vehicles, seed);
+  const stats = new Stats();
+  const sessions = new SessionRegistry((reason) => (stats.c.sessionsEnded[reason] += 1));
+  const closing = new AbortController();
+  const ctx: PortalContext = {
+    credentials: { ...(options.credentials ?? DEMO_CREDENTIALS) },
+    stickyFilter: options.stickyFilter ?? true,
+    extraCsvRows: options.extraCsvRows ?? [],
+    pageLatencyMs,
+    pdfLatencyMs,
+    inventory,
+    byRef: new Map(inventory.map((v) => [v.ref, v])),
+    sessions,
+    stats,
+    faults: new Faults(faultSpec, seed),
+    pdfs: new PdfCache(),
+    filters: new Map(),
+    closing: closing.signal,
+  };
+  const admin = {
+    stats: () => stats.snapshot(sessions.activeCount),
+    resetStats: () => stats.reset(),
+    kick: () => sessions.endAll('kicked'),
+    setFaults: (spec: Parameters<typeof ctx.faults.set>[0]) => ctx.faults.set(spec),
+    faults: () => ctx.faults.spec,
+  };
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path.startsWith('/__admin/')) {
+      handleAdmin(admin, req, res, path).catch((error: unknown) => fail(res, error));
+      return;
+    }
+    stats.enter();
+    // 'close' fires when the response is done or the client went away: a hung request leaves here.
+    res.once('close', () => stats.leave());
+    handle(ctx, req, res).catch((error: unknown) => fail(res, error));
+  });
+  // Keep-alive: browsers and fetch reuse connections, as against a real portal.
+  server.keepAliveTimeout = 15_000;
+  server.headersTimeout = 20_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: listenUrl(host, actualPort),
+    port: actualPort,
+    inventory,
+    stats: admin.stats,
+    resetStats: admin.resetStats,
+    kickSessions: () => void admin.kick(),
+    setFaults: (spec) => ctx.faults.set(normalizeFaults(spec)),
+    close: () => {
+      closed ??= new Promise<void>((resolve) => {
+        closing.abort();
+        server.close(() => resolve());
+        // Hung requests and idle keep-alive sockets would hold close() forever.
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
+
+function fail(res: ServerResponse, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const status = /too large/.test(message) ? 413 : 500;
+  sendHtml(res, status, errorPage(status, status === 413 ? 'Payload Too Large' : 'Internal Server Error', message));
+}
