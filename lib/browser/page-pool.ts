@@ -25,6 +25,7 @@ export class PagePool {
   readonly #pages = new Map<string, Page>();
   #appliedVersion = 0;
   #session?: PortalSession;
+  #applying: Promise<void> = Promise.resolve();
   #restarts = 0;
   #recycled = 0;
 
@@ -47,15 +48,27 @@ export class PagePool {
     return this.#browser!;
   }
 
-  /** Put the session's cookies in the shared context if they are newer than what it has. */
+  /** The session version whose cookies the shared context holds. */
+  get appliedVersion(): number {
+    return this.#appliedVersion;
+  }
+
+  /**
+   * Put the session's cookies in the shared context if they are newer than what it has.
+   * Cookies are overwritten in place (never cleared first) and the version is published
+   * only once they are in, so no page ever navigates with no cookie or an unannounced one.
+   */
   async applySession(session: PortalSession): Promise<void> {
+    await this.#applying;
     if (session.version <= this.#appliedVersion && this.#context) return;
-    this.#session = session;
-    const context = await this.#ensureContext();
-    if (session.version <= this.#appliedVersion) return;
-    this.#appliedVersion = session.version;
-    await context.clearCookies();
-    await context.addCookies(session.cookies);
+    if (!this.#session || session.version > this.#session.version) this.#session = session;
+    this.#applying = (async () => {
+      const context = await this.#ensureContext();
+      if (session.version <= this.#appliedVersion) return;
+      await context.addCookies(session.cookies);
+      this.#appliedVersion = session.version;
+    })();
+    await this.#applying;
   }
 
   /** This worker's page, created on first use. */

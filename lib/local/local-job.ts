@@ -37,8 +37,16 @@ export interface LocalJobOptions {
   signal?: AbortSignal;
   log: (line: string) => void;
   onAttempt?: (attempt: AttemptReport) => void;
-  /** Called once the run's vehicles are known, with a way to read progress. */
-  onStart?: (run: { runId: string; folder: string; total: number; snapshot: () => Promise<LocalSnapshot> }) => void;
+  /**
+   * Called once the run's vehicles are known, with a way to read progress. What it returns
+   * is awaited when the work ends, while the tracking store is still open (a final tick).
+   */
+  onStart?: (run: {
+    runId: string;
+    folder: string;
+    total: number;
+    snapshot: () => Promise<LocalSnapshot>;
+  }) => (() => Promise<void>) | void;
 }
 
 export interface LocalSnapshot {
@@ -71,6 +79,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
   });
   const counters = new RunCounters();
   const startedAt = Date.now();
+  let onWorkEnd: (() => Promise<void>) | void = undefined;
   const rssTimer = setInterval(() => {
     counters.peakRssMb = Math.max(counters.peakRssMb, sampleRssMb());
   }, 1000);
@@ -106,13 +115,14 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
         retries: counters.retries,
       };
     };
-    options.onStart?.({ runId, folder, total, snapshot });
+    onWorkEnd = options.onStart?.({ runId, folder, total, snapshot });
 
     const fetcher: DocumentFetcher = {
       async fetch(workerId: string, vehicle: Vehicle, current: PortalSession) {
         await pool.applySession(current);
         const page = await pool.page(workerId);
-        return fetchDocumentInPage(page, profile, vehicle, ctx, current.version);
+        // The context may already hold a newer session than the one this attempt started with.
+        return fetchDocumentInPage(page, profile, vehicle, ctx, Math.max(current.version, pool.appliedVersion));
       },
       recycle: (workerId) => pool.recycle(workerId),
     };
@@ -130,6 +140,8 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
       counters,
       onAttempt: options.onAttempt,
     });
+    await onWorkEnd?.();
+    onWorkEnd = undefined;
     counters.browserRestarts = pool.browserRestarts;
     counters.pagesRecycled = pool.pagesRecycled;
     counters.peakRssMb = Math.max(counters.peakRssMb, sampleRssMb());
@@ -162,6 +174,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     return { report, folder, stopError: result.stopError };
   } finally {
     clearInterval(rssTimer);
+    await onWorkEnd?.().catch(() => undefined);
     await pool.close();
     store.close();
     lock.release();

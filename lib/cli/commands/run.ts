@@ -48,7 +48,6 @@ export async function runCommand(raw: Record<string, unknown>): Promise<number> 
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  let progress: ProgressReporter | undefined;
   try {
     const result = await runLocalJob({
       profile,
@@ -67,11 +66,11 @@ export async function runCommand(raw: Record<string, unknown>): Promise<number> 
       signal: stop.signal,
       log: (line) => out.line(line),
       onStart: ({ snapshot }) => {
-        progress = new ProgressReporter({ output: out, snapshot });
-        progress.start();
+        const reporter = new ProgressReporter({ output: out, snapshot });
+        reporter.start();
+        return () => reporter.stop();
       },
     });
-    await progress?.stop();
     const { report } = result;
     if (options.json) process.stdout.write(`${redactor.redact(JSON.stringify(report, null, 2))}\n`);
     for (const line of formatSummary(report).split('\n')) out.line(line);
@@ -81,7 +80,6 @@ export async function runCommand(raw: Record<string, unknown>): Promise<number> 
     }
     return report.failed > 0 ? ExitCode.VEHICLES_FAILED : ExitCode.OK;
   } finally {
-    await progress?.stop().catch(() => undefined);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await demo?.close();
