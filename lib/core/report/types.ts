@@ -1,0 +1,77 @@
+/** One worker's tallies (a local pool page, or a Lambda invocation stream). */
+export interface PerWorkerStats {
+  worker: string;
+  succeeded: number;
+  failed: number;
+  retries: number;
+  busy_seconds: number;
+}
+
+/** What the run counted while it went; everything else in the report comes from the tracking rows. */
+export interface ReportCounters {
+  retries: number;
+  session_refreshes: number;
+  browser_restarts: number;
+  wrong_documents_rejected: number;
+  duplicates: number;
+  peak_rss_mb: number;
+  per_worker: PerWorkerStats[];
+}
+/** The name the brief gives ReportCounters (not the pipeline's RunCounters class, which produces it). */
+export type { ReportCounters as RunCounters };
+
+export type RunStatus = 'completed' | 'stopped' | 'failed';
+
+export interface FailureEntry {
+  ref: string;
+  /** Stable reason (FleetPdfError.reason) for grouping. */
+  reason: string;
+  /** The last error message. */
+  error: string;
+  attempts: number;
+}
+
+export interface SkippedEntry {
+  ref: string;
+  reason: string;
+}
+
+/** report.json. The DESIGN.md fields, plus status, timing and what is left. */
+export interface RunReport {
+  runId: string;
+  profile: string;
+  status: RunStatus;
+  stop_reason?: string;
+  /** ISO timestamps of this session of the run. */
+  started_at: string;
+  finished_at: string;
+  /** Run folder, or S3 prefix. */
+  output: string;
+  /** Every inventory row, skipped ones included. */
+  total_inventory: number;
+  /** Rows that were tried at least once (not skipped). */
+  attempted: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  /** Refs neither done, failed nor skipped when the report was made (a stopped run). */
+  pending: string[];
+  /** succeeded / (total_inventory - skipped), 0..1, 4 decimals. */
+  success_rate: number;
+  runtime_seconds: number;
+  avg_seconds_per_vehicle: number;
+  throughput_per_hour: number;
+  /** Per-vehicle time of the DONE rows (finishedAt - startedAt). */
+  p50_seconds: number;
+  p95_seconds: number;
+  workers: number;
+  retries: number;
+  session_refreshes: number;
+  browser_restarts: number;
+  wrong_documents_rejected: number;
+  duplicates: number;
+  peak_rss_mb: number;
+  per_worker: PerWorkerStats[];
+  failures: FailureEntry[];
+  skipped_refs: SkippedEntry[];
+}

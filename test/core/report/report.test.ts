@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import type { TrackingRow } from '../../../lib/core/ports.js';
+import { buildReport, formatSummary, manifestCsv, type ReportCounters } from '../../../lib/core/report/index.js';
+import { VehicleStatus } from '../../../lib/core/types.js';
+
+const T0 = Date.parse('2026-01-05T10:00:00.000Z');
+const counters: ReportCounters = {
+  retries: 7,
+  session_refreshes: 2,
+  browser_restarts: 1,
+  wrong_documents_rejected: 3,
+  duplicates: 1,
+  peak_rss_mb: 612.345,
+  per_worker: [
+    { worker: 'w10', succeeded: 1, failed: 0, retries: 0, busy_seconds: 3 },
+    { worker: 'w2', succeeded: 2, failed: 1, retries: 7, busy_seconds: 9.5 },
+  ],
+};
+
+function row(ref: string, status: TrackingRow['status'], extra: Partial<TrackingRow> = {}): TrackingRow {
+  return { runId: 'r1', ref, status, attempts: 0, updatedAt: T0, ...extra };
+}
+
+const done = (ref: string, startS: number, seconds: number): TrackingRow =>
+  row(ref, VehicleStatus.DONE, {
+    attempts: 1,
+    bytes: 1000,
+    sha256: `sha-${ref}`,
+    storageKey: `${ref}.pdf`,
+    startedAt: T0 + startS * 1000,
+    finishedAt: T0 + (startS + seconds) * 1000,
+  });
+
+const rows: TrackingRow[] = [
+  done('10', 0, 2),
+  done('2', 1, 4),
+  done('3', 2, 1),
+  row('4', VehicleStatus.FAILED, { attempts: 3, lastError: 'PDF is for ref 9, expected ref 4', errorReason: 'wrong_vehicle' }),
+  row('5', VehicleStatus.FAILED, { attempts: 3, lastError: 'timed out', errorReason: 'timeout' }),
+  row('6', VehicleStatus.FAILED, { attempts: 3, lastError: 'timed out', errorReason: 'timeout' }),
+  row('7', VehicleStatus.SKIPPED, { lastError: 'invalid VIN "X"' }),
+  row('8', VehicleStatus.PENDING, { attempts: 1, lastError: 'HTTP 503' }),
+  row('9', VehicleStatus.PENDING),
+  row('11', VehicleStatus.IN_PROGRESS, { startedAt: T0 + 5000 }),
+];
+
+describe('buildReport', () => {
+  const report = buildReport({
+    runId: 'r1',
+    profile: 'dealer-values',
+    workers: 2,
+    rows,
+    counters,
+    startedAt: T0,
+    finishedAt: T0 + 60_000,
+    status: 'stopped',
+    stopReason: 'interrupted',
+    output: '/out/2026-01-05-1',
+  });
+
+  it('has exactly the DESIGN.md fields plus status, timing and what is left', () => {
+    expect(Object.keys(report).sort()).toEqual(
+      [
+        'runId', 'profile', 'total_inventory', 'attempted', 'succeeded', 'failed', 'skipped', 'success_rate',
+        'runtime_seconds', 'avg_seconds_per_vehicle', 'throughput_per_hour', 'workers', 'retries',
+        'session_refreshes', 'browser_restarts', 'wrong_documents_rejected', 'duplicates', 'peak_rss_mb',
+        'per_worker', 'failures', 'status', 'stop_reason', 'started_at', 'finished_at', 'output', 'pending',
+        'p50_seconds', 'p95_seconds', 'skipped_refs',
+      ].sort(),
+    );
+  });
+
+  it('derives the counts from the rows, and they add up to the inventory', () => {
+    expect(report).toMatchObject({
+      total_inventory: 10,
+      succeeded: 3,
+      failed: 3,
+      skipped: 1,
+      attempted: 8,
+      pending: ['8', '9', '11'],
+      status: 'stopped',
+      stop_reason: 'interrupted',
+      started_at: '2026-01-05T10:00:00.000Z',
+      finished_at: '2026-01-05T10:01:00.000Z',
+      output: '/out/2026-01-05-1',
+    });
+    expect(report.succeeded + report.failed + report.skipped + report.pending.length).toBe(report.total_inventory);
+  });
+
+  it('computes rate, runtime, throughput and percentiles', () => {
+    expect(report.success_rate).toBe(0.3333);
+    expect(report.runtime_seconds).toBe(60);
+    expect(report.avg_seconds_per_vehicle).toBe(20);
+    expect(report.throughput_per_hour).toBe(180);
+    expect(report.p50_seconds).toBe(2);
+    expect(report.p95_seconds).toBe(4);
+  });
+
+  it('copies the counters and lists failures and skips by ref', () => {
+    expect(report).toMatchObject({
+      workers: 2,
+      retries: 7,
+      session_refreshes: 2,
+      browser_restarts: 1,
+      wrong_documents_rejected: 3,
+      duplicates: 1,
+      peak_rss_mb: 612.3,
+    });
+    expect(report.per_worker.map((w) => w.worker)).toEqual(['w2', 'w10']);
+    expect(report.failures).toEqual([
+      { ref: '4', reason: 'wrong_vehicle', error: 'PDF is for ref 9, expected ref 4', attempts: 3 },
+      { ref: '5', reason: 'timeout', error: 'timed out', attempts: 3 },
+      { ref: '6', reason: 'timeout', error: 'timed out', attempts: 3 },
+    ]);
+    expect(report.skipped_refs).toEqual([{ ref: '7', reason: 'invalid VIN "X"' }]);
+  });
+
+  it('counts only this session\'s downloads in the throughput of a resumed run', () => {
+    const resumed = buildReport({
+      runId: 'r1', profile: 'p', workers: 1, counters, status: 'completed', output: 'o',
+      rows: [done('1', -3600, 1), done('2', 10, 1)],
+      startedAt: T0, finishedAt: T0 + 36_000,
+    });
+    expect(resumed.succeeded).toBe(2);
+    expect(resumed.throughput_per_hour).toBe(100);
+    expect(resumed.stop_reason).toBeUndefined();
+    expect('stop_reason' in resumed).toBe(false);
+  });
+
+  it('takes a row\'s durationMs, when the tracker keeps one, over its start and finish times', () => {
+    const timed = { ...done('1', 0, 30), durationMs: 1500 };
+    const report = buildReport({
+      runId: 'r', profile: 'p', workers: 1, counters, status: 'completed', output: 'o',
+      rows: [timed], startedAt: T0, finishedAt: T0 + 60_000,
+    });
+    expect(report.p50_seconds).toBe(1.5);
+  });
+
+  it('reports zeros, not NaN, for an empty or all-skipped run', () => {
+    const empty = buildReport({
+      runId: 'r', profile: 'p', workers: 1, counters, status: 'failed', output: 'o',
+      rows: [row('1', VehicleStatus.SKIPPED, { lastError: 'empty ref' })],
+      startedAt: T0, finishedAt: T0,
+    });
+    expect(empty).toMatchObject({ success_rate: 0, avg_seconds_per_vehicle: 0, throughput_per_hour: 0, p50_seconds: 0, p95_seconds: 0, attempted: 0 });
+  });
+});
+
+describe('manifestCsv', () => {
+  it('writes one escaped line per row ordered by ref', () => {
+    const csv = manifestCsv([
+      row('b,2', VehicleStatus.FAILED, { attempts: 3, lastError: 'said "no", then\nleft' }),
+      done('10', 0, 1),
+      row('2', VehicleStatus.DONE, { attempts: 2, bytes: 5, sha256: 'abc', lastError: 'an earlier attempt failed' }),
+      row('7', VehicleStatus.SKIPPED, { lastError: 'duplicate of line 3' }),
+    ]);
+    expect(csv).toBe(
+      [
+        'ref,status,bytes,sha256,attempts,error',
+        '2,DONE,5,abc,2,',
+        '7,SKIPPED,,,0,duplicate of line 3',
+        '10,DONE,1000,sha-10,1,',
+        '"b,2",FAILED,,,3,"said ""no"", then\nleft"',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('writes the header alone for no rows', () => {
+    expect(manifestCsv([])).toBe('ref,status,bytes,sha256,attempts,error\n');
+  });
+});
+
+describe('formatSummary', () => {
+  it('is 8 to 12 lines of plain ASCII with the numbers that matter', () => {
+    const report = buildReport({
+      runId: '2026-01-05-1', profile: 'dealer-values', workers: 4, counters, status: 'completed',
+      rows, startedAt: T0, finishedAt: T0 + 125_000, output: '/home/j\u00fcrgen/output/2026-01-05-1',
+    });
+    const summary = formatSummary(report);
+    const lines = summary.split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(8);
+    expect(lines.length).toBeLessThanOrEqual(12);
+    expect(summary).toMatch(/^[\x20-\x7e\n]*$/);
+    expect(summary).toContain('Run 2026-01-05-1 (dealer-values): completed');
+    expect(summary).toContain('Done 3 of 10, failed 3, skipped 1, not finished 3');
+    expect(summary).toContain('Success rate 33.3%');
+    expect(summary).toContain('Runtime 2m 05s, 86 per hour');
+    expect(summary).toContain('Retries 7, session refreshes 2');
+    expect(summary).toContain('Wrong documents rejected 3');
+    expect(summary).toContain('Failures: timeout x2, wrong_vehicle x1');
+    expect(summary).toContain('Skipped: invalid VIN x1');
+    expect(summary).toContain('Files: /home/jurgen/output/2026-01-05-1');
+  });
+
+  it('names the stop reason of a stopped run', () => {
+    const report = buildReport({
+      runId: 'r', profile: 'p', workers: 1, counters, status: 'stopped', stopReason: 'login_rejected',
+      rows: [], startedAt: T0, finishedAt: T0 + 1000, output: 'o',
+    });
+    expect(formatSummary(report).split('\n')[0]).toBe('Run r (p): stopped (login_rejected)');
+  });
+});
