@@ -10,7 +10,7 @@ import { RunCounters } from '../core/pipeline/run-counters.js';
 import { runJob, type AttemptReport, type DocumentFetcher } from '../core/pipeline/run-job.js';
 import { buildReport, manifestCsv, type RunReport } from '../core/report/index.js';
 import { verifyDocument } from '../core/verify/index.js';
-import type { Credentials, PortalSession, Vehicle } from '../core/types.js';
+import type { Credentials, PortalSession, RejectedVehicle, Vehicle } from '../core/types.js';
 import { VehicleStatus } from '../core/types.js';
 import { FsDocumentStore, MemorySessionStore, RunLock, SqliteStore } from '../adapters/local/index.js';
 import { launchBrowser } from '../browser/launch.js';
@@ -228,17 +228,33 @@ async function loadInventory(
     throw new CriticalError(`could not export the inventory: ${lastError?.message ?? 'unknown error'}`, 'inventory_export');
   }
   let vehicles: Vehicle[];
-  let rejected: { ref: string; reason: string }[] = [];
+  let rejected: RejectedVehicle[] = [];
   if (typeof exported === 'string') {
     writeAtomic(join(folder, 'inventory.csv'), exported);
-    ({ vehicles, rejected } = parseInventoryCsv(exported, profile.inventory.columns, { validate: profile.inventory.validate }));
+    const parsed = parseInventoryCsv(exported, profile.inventory.columns, { validate: profile.inventory.validate });
+    ({ vehicles, rejected } = parsed);
+    for (const warning of parsed.warnings) options.log(`inventory: ${warning}`);
   } else {
     vehicles = exported;
   }
   if (options.limit !== undefined) vehicles = vehicles.slice(0, options.limit);
   await store.register(runId, vehicles);
-  if (rejected.length) await store.registerSkipped(runId, rejected);
+  if (rejected.length) await store.registerSkipped(runId, skippedRows(vehicles, rejected));
   options.log(`inventory: ${vehicles.length} vehicles to download, ${rejected.length} rejected`);
+}
+
+/**
+ * One tracking row per rejected line, so the report's counts add up to the export: an empty
+ * or repeated ref cannot be a row's key, so such lines are keyed `#line-<n>` (`#` is never
+ * valid in a ref, so the key cannot collide with a real one).
+ */
+export function skippedRows(accepted: Vehicle[], rejected: RejectedVehicle[]): { ref: string; reason: string }[] {
+  const taken = new Set(accepted.map((v) => v.ref));
+  return rejected.map((r, i) => {
+    const key = r.ref && !taken.has(r.ref) ? r.ref : `#line-${r.line ?? i + 1}`;
+    taken.add(key);
+    return { ref: key, reason: r.line ? `line ${r.line}: ${r.reason}` : r.reason };
+  });
 }
 
 /**

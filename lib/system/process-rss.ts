@@ -6,7 +6,9 @@ const MB = 1024 * 1024;
  * Resident memory of a process and all its descendants, in MB (one decimal). Chromium launched
  * by Playwright runs as children of the Node process, so the default root covers the browser.
  * Linux reads /proc; elsewhere only the Node process itself is known (0 for another root).
- * Shared pages are counted once per process, so this overstates a multi-process browser a little.
+ * Each process counts its proportional share of shared pages (PSS, from smaps_rollup), so a
+ * multi-process Chromium is not counted once per renderer for the same shared libraries;
+ * where PSS cannot be read, VmRSS stands in.
  */
 export function sampleRssMb(rootPid: number = process.pid): number {
   if (process.platform !== 'linux') {
@@ -54,6 +56,13 @@ function parentOf(pid: number): number | undefined {
 }
 
 function rssKb(pid: number): number {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1');
+    const pss = /^Pss:\s+(\d+)\s+kB/m.exec(rollup);
+    if (pss) return Number(pss[1]);
+  } catch {
+    // no smaps_rollup (old kernel, or not ours to read): fall back to VmRSS
+  }
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'latin1');
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);

@@ -18,8 +18,9 @@ export function runAgainst(portal: DemoPortal, outDir: string, overrides: Partia
     forceNew: false,
     maxAttempts: 3,
     retryBaseDelayMs: 50,
-    vehicleTimeoutMs: 8000,
-    stepTimeoutMs: 2000,
+    vehicleTimeoutMs: 12_000,
+    // Generous enough for two test files sharing two cores; a hung request still costs only this.
+    stepTimeoutMs: 4000,
     blockResources: true,
     log: () => undefined,
     ...overrides,

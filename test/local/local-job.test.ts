@@ -61,6 +61,26 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
     expectAllStoredAndVerified(portal, folder);
   }, 180_000);
 
+  it('skips bad inventory lines with their reason and still downloads the rest', async () => {
+    const row = (ref: string, vin = '') => ({ 'Reference Number': ref, VIN: vin, Year: '2020', Make: 'Test', Model: 'Bad' });
+    portal = await startDemoPortal({ vehicles: 10 });
+    const first = portal.inventory[0]!;
+    await portal.close();
+    portal = await startDemoPortal({
+      vehicles: 10,
+      extraCsvRows: [row(''), row(first.ref, first.vin), row('a/b'), row('..'), row('x y'), row('caf\u00e9'), row('9'.repeat(65)), row('12345', 'NOT-A-VIN')],
+    });
+    dir = tempDir();
+    const { report, folder } = await runAgainst(portal, dir.path);
+    expect(report.succeeded).toBe(10);
+    expect(report.skipped).toBe(8);
+    expect(report.total_inventory).toBe(18);
+    expect(report.succeeded + report.failed + report.skipped).toBe(report.total_inventory);
+    expect(readdirSync(folder).filter((f) => f.endsWith('.pdf'))).toHaveLength(10);
+    const reasons = JSON.stringify(report);
+    for (const needle of ['empty ref', 'duplicate', 'a/b', '..', 'x y', 'VIN']) expect(reasons).toContain(needle);
+  }, 120_000);
+
   it('resumes the unfinished run and does not download DONE vehicles again', async () => {
     portal = await startDemoPortal({ vehicles: 40 });
     dir = tempDir();
