@@ -58,7 +58,15 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
     args = [...sparticuz.args, ...QUIET_ARGS];
   }
   try {
-    return await chromium.launch({ executablePath: path, args, headless: options.headless ?? true });
+    return await chromium.launch({
+      executablePath: path,
+      args,
+      headless: options.headless ?? true,
+      // We own shutdown: Ctrl-C lets in-flight vehicles finish before the browser closes.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new Error(

@@ -2,8 +2,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { classify, CriticalError, InputError } from '../core/errors.js';
 import { toAscii } from './output.js';
 import { ExitCode } from './exit-codes.js';
-import { runCommand } from './commands/run.js';
-import { portalCommand } from './commands/portal.js';
 
 function program(setExit: (code: number) => void): Command {
   const cli = new Command('fleetpdf')
@@ -40,7 +38,11 @@ Examples:
   $ fleetpdf run --faults 5xx=0.05,hang=0.01,expire=100 --json > report.json
   $ PORTAL_USER=me PORTAL_PASS=secret fleetpdf run --portal https://values.example.com`,
     )
-    .action(async (opts: Record<string, unknown>) => setExit(await runCommand(opts)));
+    .action(async (opts: Record<string, unknown>) => {
+      // Loaded on use: --help and option errors stay fast (no browser or SQLite modules).
+      const { runCommand } = await import('./commands/run.js');
+      setExit(await runCommand(opts));
+    });
 
   cli
     .command('portal')
@@ -53,7 +55,10 @@ Examples:
     .option('--faults <spec>', 'fault spec, e.g. 5xx=0.05,hang=0.01,expire=200,kick=500,ratelimit=8,interfere=0.02')
     .option('--seed <n>', 'inventory seed', '1')
     .addHelpText('after', '\nExample:\n  $ fleetpdf portal --port 4010 --latency 300 --pdf-latency 700 --faults ratelimit=8')
-    .action(async (opts: Record<string, unknown>) => setExit(await portalCommand(opts)));
+    .action(async (opts: Record<string, unknown>) => {
+      const { portalCommand } = await import('./commands/portal.js');
+      setExit(await portalCommand(opts));
+    });
 
   return cli;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
 import { expectAllStoredAndVerified, runAgainst } from '../helpers/local-run.js';
-import { tempDir } from '../helpers/fixtures.js';
+import { chromiumChildren, tempDir } from '../helpers/fixtures.js';
 
 describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () => {
   let portal: DemoPortal | undefined;
@@ -60,6 +60,26 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
     expect(report.wrong_documents_rejected).toBe(stats.wrongPdfServed);
     expectAllStoredAndVerified(portal, folder);
   }, 180_000);
+
+  it('relaunches the browser when it dies mid-run and loses nothing', async () => {
+    portal = await startDemoPortal({ vehicles: 60, pdfLatencyMs: 30 });
+    dir = tempDir();
+    let finished = 0;
+    let killed: number[] = [];
+    const { report, folder } = await runAgainst(portal, dir.path, {
+      workers: 4,
+      onAttempt: (a) => {
+        if (a.result === 'done' && ++finished === 15) {
+          killed = chromiumChildren();
+          for (const pid of killed) process.kill(pid, 'SIGKILL');
+        }
+      },
+    });
+    expect(killed.length).toBeGreaterThan(0);
+    expect(report.browser_restarts).toBeGreaterThanOrEqual(1);
+    expect(report.succeeded).toBe(60);
+    expectAllStoredAndVerified(portal, folder);
+  }, 120_000);
 
   it('skips bad inventory lines with their reason and still downloads the rest', async () => {
     const row = (ref: string, vin = '') => ({ 'Reference Number': ref, VIN: vin, Year: '2020', Make: 'Test', Model: 'Bad' });
