@@ -7,8 +7,17 @@ export class Output {
     private readonly stream: NodeJS.WriteStream = process.stderr,
   ) {}
 
+  #interceptor?: (line: string) => void;
+
   line(message: string): void {
-    this.stream.write(`${toAscii(this.redactor.redact(message))}\n`);
+    const line = toAscii(this.redactor.redact(message));
+    if (this.#interceptor) this.#interceptor(line);
+    else this.stream.write(`${line}\n`);
+  }
+
+  /** Send lines somewhere else for a while (a live progress bar prints them above itself). */
+  intercept(interceptor: ((line: string) => void) | undefined): void {
+    this.#interceptor = interceptor;
   }
 
   get isTTY(): boolean {

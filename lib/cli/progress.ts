@@ -25,6 +25,7 @@ export interface ProgressOptions {
 export class ProgressReporter {
   readonly #options: ProgressOptions;
   readonly #history: { at: number; finished: number }[] = [];
+  #bars?: cliProgress.MultiBar;
   #bar?: cliProgress.SingleBar;
   #timer?: NodeJS.Timeout;
   #ticking = false;
@@ -36,18 +37,20 @@ export class ProgressReporter {
   start(): void {
     const { output } = this.#options;
     if (output.isTTY) {
-      this.#bar = new cliProgress.SingleBar(
+      this.#bars = new cliProgress.MultiBar(
         {
           format: ' {bar} {percentage}% | {value}/{total} | failed {failed} | retries {retries} | {rate}/h | ETA {eta_h}',
           barCompleteChar: '#',
           barIncompleteChar: '-',
           hideCursor: true,
           stream: output.writable,
-          etaBuffer: 50,
+          clearOnComplete: false,
+          barsize: 24,
         },
         cliProgress.Presets.legacy,
       );
-      this.#bar.start(0, 0, { failed: 0, retries: 0, rate: 0, eta_h: '-' });
+      // Log lines go above the bar instead of through it.
+      output.intercept((line) => this.#bars?.log(`${line}\n`));
     }
     const everyMs = output.isTTY ? 500 : (this.#options.intervalSecs ?? 5) * 1000;
     this.#timer = setInterval(() => void this.tick(), everyMs);
@@ -68,7 +71,8 @@ export class ProgressReporter {
       const left = snap.total - finished;
       const eta = perSec > 0 ? formatDuration(left / perSec) : '-';
       const rate = Math.round(perSec * 3600);
-      if (this.#bar) {
+      if (this.#bars) {
+        this.#bar ??= this.#bars.create(snap.total, 0, { failed: 0, retries: 0, rate: 0, eta_h: '-' });
         this.#bar.setTotal(snap.total);
         this.#bar.update(finished, { failed: snap.failed, retries: snap.retries, rate, eta_h: eta });
       } else if (!final) {
@@ -85,7 +89,9 @@ export class ProgressReporter {
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     await this.tick(true);
-    this.#bar?.stop();
+    this.#bars?.stop();
+    this.#bars = undefined;
+    this.#options.output.intercept(undefined);
   }
 }
 
