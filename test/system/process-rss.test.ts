@@ -3,14 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { sampleRssMb } from '../../lib/system/process-rss.js';
 
 describe('sampleRssMb', () => {
-  it('measures this process, close to what Node reports', () => {
+  it('measures this process: its proportional share, at most what Node reports as resident', () => {
     const own = process.memoryUsage().rss / 1024 / 1024;
     const sampled = sampleRssMb();
-    expect(sampled).toBeGreaterThan(own * 0.8);
-    expect(sampled).toBeLessThan(own * 1.5 + 50);
+    // PSS splits shared pages (libc, the node binary when several nodes run) between their users.
+    expect(sampled).toBeGreaterThan(own * 0.25);
+    expect(sampled).toBeLessThan(own * 1.1 + 5);
   });
 
   it.runIf(process.platform === 'linux')('adds the memory of child processes', async () => {
+    const before = sampleRssMb();
     // A child that holds ~80 MB of touched memory until it is killed.
     const child = spawn(
       process.execPath,
@@ -21,8 +23,8 @@ describe('sampleRssMb', () => {
       await new Promise((resolve) => child.stdout!.once('data', resolve));
       const childMb = sampleRssMb(child.pid!);
       expect(childMb).toBeGreaterThan(80);
-      const own = process.memoryUsage().rss / 1024 / 1024;
-      expect(sampleRssMb()).toBeGreaterThan(own + 70);
+      // The tree rooted here now holds the child's private 80 MB on top of what it held before.
+      expect(sampleRssMb() - before).toBeGreaterThan(70);
     } finally {
       child.kill();
     }

@@ -6,6 +6,7 @@ import {
   TransientError,
   VehicleFailedError,
   CriticalError,
+  firstLine,
 } from '../errors.js';
 import type { Credentials, SessionCookie, Vehicle } from '../types.js';
 import { vehiclePath, type BlockableResource, type PortalProfile, type StepContext } from './profile.js';
@@ -45,15 +46,22 @@ export function onLoginPage(page: Page, profile: PortalProfile): boolean {
   return profile.session.loginUrlPattern.test(new URL(page.url()).pathname + new URL(page.url()).search);
 }
 
-/** Accept the license if the page shows it. Returns whether it did. */
+/**
+ * Accept the license if the page shows it. Returns whether it did. Success is the portal's
+ * answer to the acceptance itself: the page it then leads to may fail (a 5xx on the
+ * inventory) without making the session any less valid.
+ */
 export async function acceptLicenseIfShown(page: Page, profile: PortalProfile, ctx: StepContext): Promise<boolean> {
   const license = profile.license;
   if (!license || !license.urlPattern.test(new URL(page.url()).pathname)) return false;
-  const [response] = await Promise.all([
-    page.waitForNavigation({ timeout: ctx.stepTimeoutMs, waitUntil: 'domcontentloaded' }),
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame(), {
+      timeout: ctx.stepTimeoutMs,
+    }),
     page.click(license.acceptSelector, { timeout: ctx.stepTimeoutMs }),
   ]);
-  checkResponse(response, 'license acceptance');
+  checkResponse(answer, 'license acceptance');
+  await page.waitForLoadState('domcontentloaded', { timeout: ctx.stepTimeoutMs }).catch(() => undefined);
   return true;
 }
 
@@ -92,8 +100,10 @@ export async function loginInBrowser(
       throw new TransientError(`login failed: ${message}`, 'login_failed', { cause: error });
     }
     if (await page.locator(profile.login.errorSelector).count()) throw new LoginRejectedError();
-    await acceptLicenseIfShown(page, profile, ctx);
-    if (onLoginPage(page, profile)) {
+    const accepted = await acceptLicenseIfShown(page, profile, ctx).catch((error: unknown) => {
+      throw new TransientError(`license acceptance failed: ${firstLine(String(error))}`, 'login_failed', { cause: error });
+    });
+    if (!accepted && onLoginPage(page, profile)) {
       throw new TransientError('login did not leave the login page', 'login_failed');
     }
     return (await context.cookies()) as SessionCookie[];
