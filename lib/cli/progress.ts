@@ -1,14 +1,8 @@
 import cliProgress from 'cli-progress';
+import type { LocalSnapshot } from '../local/local-job.js';
 import type { Output } from './output.js';
 
-export interface ProgressSnapshot {
-  total: number;
-  done: number;
-  failed: number;
-  skipped: number;
-  inFlight: number;
-  retries: number;
-}
+export type ProgressSnapshot = LocalSnapshot;
 
 export interface ProgressOptions {
   output: Output;

@@ -49,6 +49,7 @@ export interface LocalJobOptions {
   }) => (() => Promise<void>) | void;
 }
 
+/** Where a run stands, for progress displays. */
 export interface LocalSnapshot {
   total: number;
   done: number;
@@ -153,15 +154,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
       profile: profile.name,
       workers: options.workers,
       rows: finalRows,
-      counters: {
-        retries: counters.retries,
-        session_refreshes: counters.sessionRefreshes,
-        browser_restarts: counters.browserRestarts,
-        wrong_documents_rejected: counters.wrongDocumentsRejected,
-        duplicates: counters.duplicates,
-        peak_rss_mb: counters.peakRssMb,
-        per_worker: counters.perWorker(),
-      },
+      counters: counters.toReport(),
       startedAt,
       finishedAt: Date.now(),
       status,
@@ -210,15 +203,15 @@ async function loadInventory(
   let exported: string | Vehicle[] | undefined;
   let lastError: FleetPdfError | undefined;
   for (let attempt = 1; attempt <= Math.max(3, options.maxAttempts) && exported === undefined; attempt += 1) {
-    let current = await session.current();
+    const current = await session.current();
     try {
       await pool.applySession(current);
       const page = await pool.page('inventory');
-      exported = await exportInventory(page, profile, ctx, current.version);
+      exported = await exportInventory(page, profile, ctx, Math.max(current.version, pool.appliedVersion));
     } catch (error) {
       lastError = classify(error);
       if (lastError instanceof CriticalError) throw lastError;
-      if (lastError instanceof SessionExpiredError) current = await session.refresh(lastError.staleVersion);
+      if (lastError instanceof SessionExpiredError) await session.refresh(lastError.staleVersion);
       options.log(`inventory export failed (${lastError.message}); trying again`);
     } finally {
       await pool.recycle('inventory');

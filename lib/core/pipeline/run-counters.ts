@@ -1,11 +1,6 @@
-/** Per-worker tallies for the report. */
-export interface WorkerTally {
-  worker: string;
-  succeeded: number;
-  failed: number;
-  retries: number;
-  busy_seconds: number;
-}
+import type { PerWorkerStats, ReportCounters } from '../report/types.js';
+
+export type WorkerTally = PerWorkerStats;
 
 /** What a run counts while it goes; the report adds what the tracking rows say. */
 export class RunCounters {
@@ -26,6 +21,19 @@ export class RunCounters {
       this.#workers.set(id, tally);
     }
     return tally;
+  }
+
+  /** The report's view of these counters. */
+  toReport(): ReportCounters {
+    return {
+      retries: this.retries,
+      session_refreshes: this.sessionRefreshes,
+      browser_restarts: this.browserRestarts,
+      wrong_documents_rejected: this.wrongDocumentsRejected,
+      duplicates: this.duplicates,
+      peak_rss_mb: this.peakRssMb,
+      per_worker: this.perWorker(),
+    };
   }
 
   perWorker(): WorkerTally[] {

@@ -37,7 +37,7 @@ export interface SkippedEntry {
 }
 
 /** report.json. The DESIGN.md fields, plus status, timing and what is left. */
-export interface RunReport {
+export interface RunReport extends ReportCounters {
   runId: string;
   profile: string;
   status: RunStatus;
@@ -65,13 +65,6 @@ export interface RunReport {
   p50_seconds: number;
   p95_seconds: number;
   workers: number;
-  retries: number;
-  session_refreshes: number;
-  browser_restarts: number;
-  wrong_documents_rejected: number;
-  duplicates: number;
-  peak_rss_mb: number;
-  per_worker: PerWorkerStats[];
   failures: FailureEntry[];
   skipped_refs: SkippedEntry[];
 }
