@@ -119,6 +119,10 @@ export class InputError extends CriticalError {
 export function classify(error: unknown): FleetPdfError {
   if (error instanceof FleetPdfError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  const network = /net::(ERR_[A-Z_]+)/.exec(message);
+  if (network) {
+    return new TransientError(`cannot reach the portal (${network[1]})`, 'unreachable', { cause: error });
+  }
   if (/Timeout \d+ms exceeded|timed out|timeout/i.test(message)) {
     return new TransientError(firstLine(message), 'timeout', { cause: error });
   }

@@ -203,8 +203,8 @@ async function loadInventory(
   let exported: string | Vehicle[] | undefined;
   let lastError: FleetPdfError | undefined;
   for (let attempt = 1; attempt <= Math.max(3, options.maxAttempts) && exported === undefined; attempt += 1) {
-    const current = await session.current();
     try {
+      const current = await session.current();
       await pool.applySession(current);
       const page = await pool.page('inventory');
       exported = await exportInventory(page, profile, ctx, Math.max(current.version, pool.appliedVersion));
