@@ -12,20 +12,28 @@ export interface PagePoolOptions {
   stepTimeoutMs: number;
 }
 
+/** One worker's lane: its own context (own connection pool) and its page, reused across vehicles. */
+interface Lane {
+  context: BrowserContext;
+  page: Page;
+  /** The session version whose cookies this context holds. */
+  version: number;
+}
+
 /**
- * One browser, one context that holds the shared session cookies, one page per worker.
- * Pages are reused across vehicles (no per-vehicle context), recycled when a worker's page
- * misbehaves, and the whole browser is relaunched when it dies.
+ * One browser; per worker one context holding the shared session's cookies and one page,
+ * reused across vehicles (never a context per vehicle). A context per worker because
+ * Chromium allows 6 connections per host per context: 8 workers in one context queue
+ * behind each other, and a request the portal never answers holds a socket until its
+ * context closes. A lane that misbehaves is closed and rebuilt; a dead browser is relaunched.
  */
 export class PagePool {
   readonly #options: PagePoolOptions;
   #browser?: Browser;
-  #context?: BrowserContext;
-  #starting?: Promise<BrowserContext>;
-  readonly #pages = new Map<string, Page>();
-  #appliedVersion = 0;
+  #launching?: Promise<Browser>;
+  readonly #lanes = new Map<string, Promise<Lane>>();
+  /** The newest session any caller has handed us; new lanes start with it. */
   #session?: PortalSession;
-  #applying: Promise<void> = Promise.resolve();
   #restarts = 0;
   #recycled = 0;
 
@@ -38,104 +46,99 @@ export class PagePool {
     return this.#restarts;
   }
 
+  /** Lanes (context + page) closed and rebuilt after a timeout or repeated failures. */
   get pagesRecycled(): number {
     return this.#recycled;
   }
 
   /** The live browser (launching it if needed). */
   async browser(): Promise<Browser> {
-    await this.#ensureContext();
-    return this.#browser!;
-  }
-
-  /** The session version whose cookies the shared context holds. */
-  get appliedVersion(): number {
-    return this.#appliedVersion;
+    if (this.#browser?.isConnected()) return this.#browser;
+    if (this.#browser) {
+      // It died under us: count it; every lane went with it.
+      this.#browser = undefined;
+      this.#lanes.clear();
+      this.#restarts += 1;
+    }
+    this.#launching ??= this.#options
+      .launch()
+      .then((browser) => {
+        this.#browser = browser;
+        return browser;
+      })
+      .finally(() => {
+        this.#launching = undefined;
+      });
+    return this.#launching;
   }
 
   /**
-   * Put the session's cookies in the shared context if they are newer than what it has.
-   * Cookies are overwritten in place (never cleared first) and the version is published
-   * only once they are in, so no page ever navigates with no cookie or an unannounced one.
+   * This worker's page, holding cookies of `session` or newer. Returns the session version
+   * the page really uses: a worker that started with an older session may already have a
+   * newer one, and must report that one if the portal turns it away.
    */
-  async applySession(session: PortalSession): Promise<void> {
-    await this.#applying;
-    if (session.version <= this.#appliedVersion && this.#context) return;
+  async page(workerId: string, session: PortalSession): Promise<{ page: Page; version: number }> {
     if (!this.#session || session.version > this.#session.version) this.#session = session;
-    this.#applying = (async () => {
-      const context = await this.#ensureContext();
-      if (session.version <= this.#appliedVersion) return;
-      await context.addCookies(session.cookies);
-      this.#appliedVersion = session.version;
-    })();
-    await this.#applying;
-  }
-
-  /** This worker's page, created on first use. */
-  async page(workerId: string): Promise<Page> {
-    const existing = this.#pages.get(workerId);
-    if (existing && !existing.isClosed()) return existing;
-    const context = await this.#ensureContext();
-    const page = await context.newPage();
-    page.setDefaultTimeout(this.#options.stepTimeoutMs);
-    this.#pages.set(workerId, page);
-    return page;
-  }
-
-  /** Throw away this worker's page (stuck, crashed, or failing again and again). */
-  async recycle(workerId: string): Promise<void> {
-    const page = this.#pages.get(workerId);
-    this.#pages.delete(workerId);
-    if (page) {
-      this.#recycled += 1;
-      await page.close({ runBeforeUnload: false }).catch(() => undefined);
+    let lane = await this.#lane(workerId);
+    if (lane.page.isClosed() || !this.#browser?.isConnected()) {
+      await this.recycle(workerId);
+      lane = await this.#lane(workerId);
     }
+    const newest = this.#session;
+    if (newest.version > lane.version) {
+      // Overwrite in place: the context never goes without a session cookie.
+      await lane.context.addCookies(newest.cookies);
+      lane.version = newest.version;
+    }
+    return { page: lane.page, version: lane.version };
   }
 
-  /** Relaunch the browser (after it died, or on purpose when every page keeps failing). */
+  /** Close this worker's lane (stuck, hung socket, or failing again and again); the next page() builds a new one. */
+  async recycle(workerId: string): Promise<void> {
+    const lane = this.#lanes.get(workerId);
+    this.#lanes.delete(workerId);
+    if (!lane) return;
+    this.#recycled += 1;
+    await lane.then((l) => l.context.close()).catch(() => undefined);
+  }
+
+  /** Relaunch the browser on purpose (every lane is rebuilt). */
   async restart(): Promise<void> {
     const browser = this.#browser;
     this.#browser = undefined;
-    this.#context = undefined;
-    this.#pages.clear();
-    this.#appliedVersion = 0;
+    this.#lanes.clear();
     this.#restarts += 1;
     await browser?.close().catch(() => undefined);
-    await this.#ensureContext();
   }
 
   async close(): Promise<void> {
     const browser = this.#browser;
     this.#browser = undefined;
-    this.#context = undefined;
-    this.#pages.clear();
+    this.#lanes.clear();
     await browser?.close().catch(() => undefined);
   }
 
-  async #ensureContext(): Promise<BrowserContext> {
-    if (this.#context && this.#browser?.isConnected()) return this.#context;
-    if (this.#browser && !this.#browser.isConnected()) {
-      // It died under us: count it and start over with the last session.
-      this.#browser = undefined;
-      this.#context = undefined;
-      this.#pages.clear();
-      this.#appliedVersion = 0;
-      this.#restarts += 1;
+  #lane(workerId: string): Promise<Lane> {
+    let lane = this.#lanes.get(workerId);
+    if (!lane) {
+      lane = this.#openLane();
+      this.#lanes.set(workerId, lane);
+      // A lane that failed to open is forgotten, so the next call tries again.
+      lane.catch(() => {
+        if (this.#lanes.get(workerId) === lane) this.#lanes.delete(workerId);
+      });
     }
-    this.#starting ??= (async () => {
-      const browser = await this.#options.launch();
-      const context = await browser.newContext({ acceptDownloads: true });
-      await blockResources(context, this.#options.blockResources);
-      this.#browser = browser;
-      this.#context = context;
-      if (this.#session) {
-        await context.addCookies(this.#session.cookies);
-        this.#appliedVersion = this.#session.version;
-      }
-      return context;
-    })().finally(() => {
-      this.#starting = undefined;
-    });
-    return this.#starting;
+    return lane;
+  }
+
+  async #openLane(): Promise<Lane> {
+    const browser = await this.browser();
+    const context = await browser.newContext({ acceptDownloads: true });
+    await blockResources(context, this.#options.blockResources);
+    const session = this.#session;
+    if (session) await context.addCookies(session.cookies);
+    const page = await context.newPage();
+    page.setDefaultTimeout(this.#options.stepTimeoutMs);
+    return { context, page, version: session?.version ?? 0 };
   }
 }

@@ -120,10 +120,8 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
 
     const fetcher: DocumentFetcher = {
       async fetch(workerId: string, vehicle: Vehicle, current: PortalSession) {
-        await pool.applySession(current);
-        const page = await pool.page(workerId);
-        // The context may already hold a newer session than the one this attempt started with.
-        return fetchDocumentInPage(page, profile, vehicle, ctx, Math.max(current.version, pool.appliedVersion));
+        const { page, version } = await pool.page(workerId, current);
+        return fetchDocumentInPage(page, profile, vehicle, ctx, version);
       },
       recycle: (workerId) => pool.recycle(workerId),
     };
@@ -204,10 +202,8 @@ async function loadInventory(
   let lastError: FleetPdfError | undefined;
   for (let attempt = 1; attempt <= Math.max(3, options.maxAttempts) && exported === undefined; attempt += 1) {
     try {
-      const current = await session.current();
-      await pool.applySession(current);
-      const page = await pool.page('inventory');
-      exported = await exportInventory(page, profile, ctx, Math.max(current.version, pool.appliedVersion));
+      const { page, version } = await pool.page('inventory', await session.current());
+      exported = await exportInventory(page, profile, ctx, version);
     } catch (error) {
       lastError = classify(error);
       if (lastError instanceof CriticalError) throw lastError;

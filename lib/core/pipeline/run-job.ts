@@ -52,6 +52,8 @@ export interface RunJobResult {
   counters: RunCounters;
 }
 
+const BROKEN_PAGE_REASONS = new Set(['vehicle_timeout', 'timeout', 'browser_crashed']);
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -134,7 +136,8 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
       tally.busy_seconds += (Date.now() - started) / 1000;
       if (outcome.kind === 'error') {
         failuresInRow += 1;
-        const broken = outcome.error.reason === 'vehicle_timeout' || outcome.error.reason === 'browser_crashed';
+        // A timed-out page may still hold a request the portal never answered: rebuild it.
+        const broken = BROKEN_PAGE_REASONS.has(outcome.error.reason);
         if (broken || failuresInRow >= recycleAfter) {
           await options.fetcher.recycle(workerId);
           failuresInRow = 0;
