@@ -1,16 +1,16 @@
 import { writeFileSync, renameSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { classify, CriticalError, SessionExpiredError, type FleetPdfError } from '../core/errors.js';
+import type { FleetPdfError } from '../core/errors.js';
 import type { PortalProfile, StepContext } from '../core/portal/profile.js';
 import { SessionManager } from '../core/portal/session-manager.js';
-import { exportInventory, fetchDocumentInPage, loginInBrowser } from '../core/portal/steps.js';
-import { parseInventoryCsv } from '../core/portal/inventory-csv.js';
+import { fetchDocumentInPage, loginInBrowser } from '../core/portal/steps.js';
+import { loadInventory } from '../core/pipeline/load-inventory.js';
 import { RetryPolicy } from '../core/pipeline/retry-policy.js';
 import { RunCounters } from '../core/pipeline/run-counters.js';
 import { runJob, type AttemptReport, type DocumentFetcher } from '../core/pipeline/run-job.js';
 import { buildReport, manifestCsv, type RunReport } from '../core/report/index.js';
 import { verifyDocument } from '../core/verify/index.js';
-import type { Credentials, PortalSession, RejectedVehicle, Vehicle } from '../core/types.js';
+import type { Credentials, PortalSession, Vehicle } from '../core/types.js';
 import { VehicleStatus } from '../core/types.js';
 import { FsDocumentStore, MemorySessionStore, RunLock, SqliteStore } from '../adapters/local/index.js';
 import { launchBrowser } from '../browser/launch.js';
@@ -98,7 +98,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     });
 
     if ((await store.list(runId)).length === 0) {
-      await loadInventory(store, runId, folder, profile, session, pool, ctx, options);
+      await registerInventory(store, runId, folder, session, pool, ctx, options);
     }
     const adopted = await adoptStoredDocuments(store, documents, runId, folder);
     if (adopted) log(`adopted ${adopted} PDFs written before the last stop`);
@@ -187,63 +187,31 @@ function openRun(store: SqliteStore, options: LocalJobOptions): { runId: string;
   return { ...created, resumed: false };
 }
 
-/** Export, parse and register the inventory; a session that ends mid-export is refreshed and the export redone. */
-async function loadInventory(
+/** Export, parse and register the inventory, keeping the export in the run folder. */
+async function registerInventory(
   store: SqliteStore,
   runId: string,
   folder: string,
-  profile: PortalProfile,
   session: SessionManager,
   pool: PagePool,
   ctx: StepContext,
   options: LocalJobOptions,
 ): Promise<void> {
-  let exported: string | Vehicle[] | undefined;
-  let lastError: FleetPdfError | undefined;
-  for (let attempt = 1; attempt <= Math.max(3, options.maxAttempts) && exported === undefined; attempt += 1) {
-    try {
-      const { page, version } = await pool.page('inventory', await session.current());
-      exported = await exportInventory(page, profile, ctx, version);
-    } catch (error) {
-      lastError = classify(error);
-      if (lastError instanceof CriticalError) throw lastError;
-      if (lastError instanceof SessionExpiredError) await session.refresh(lastError.staleVersion);
-      options.log(`inventory export failed (${lastError.message}); trying again`);
-    } finally {
-      await pool.recycle('inventory');
-    }
-  }
-  if (exported === undefined) {
-    throw new CriticalError(`could not export the inventory: ${lastError?.message ?? 'unknown error'}`, 'inventory_export');
-  }
-  let vehicles: Vehicle[];
-  let rejected: RejectedVehicle[] = [];
-  if (typeof exported === 'string') {
-    writeAtomic(join(folder, 'inventory.csv'), exported);
-    const parsed = parseInventoryCsv(exported, profile.inventory.columns, { validate: profile.inventory.validate });
-    ({ vehicles, rejected } = parsed);
-    for (const warning of parsed.warnings) options.log(`inventory: ${warning}`);
-  } else {
-    vehicles = exported;
-  }
-  if (options.limit !== undefined) vehicles = vehicles.slice(0, options.limit);
-  await store.register(runId, vehicles);
-  if (rejected.length) await store.registerSkipped(runId, skippedRows(vehicles, rejected));
-  options.log(`inventory: ${vehicles.length} vehicles to download, ${rejected.length} rejected`);
-}
-
-/**
- * One tracking row per rejected line, so the report's counts add up to the export: an empty
- * or repeated ref cannot be a row's key, so such lines are keyed `#line-<n>` (`#` is never
- * valid in a ref, so the key cannot collide with a real one).
- */
-export function skippedRows(accepted: Vehicle[], rejected: RejectedVehicle[]): { ref: string; reason: string }[] {
-  const taken = new Set(accepted.map((v) => v.ref));
-  return rejected.map((r, i) => {
-    const key = r.ref && !taken.has(r.ref) ? r.ref : `#line-${r.line ?? i + 1}`;
-    taken.add(key);
-    return { ref: key, reason: r.line ? `line ${r.line}: ${r.reason}` : r.reason };
+  const inventory = await loadInventory({
+    profile: options.profile,
+    session,
+    ctx,
+    page: (current) => pool.page('inventory', current),
+    afterAttempt: () => pool.recycle('inventory'),
+    attempts: Math.max(3, options.maxAttempts),
+    limit: options.limit,
+    log: options.log,
   });
+  if (inventory.csv !== undefined) writeAtomic(join(folder, 'inventory.csv'), inventory.csv);
+  for (const warning of inventory.warnings) options.log(`inventory: ${warning}`);
+  await store.register(runId, inventory.vehicles);
+  if (inventory.skipped.length) await store.registerSkipped(runId, inventory.skipped);
+  options.log(`inventory: ${inventory.vehicles.length} vehicles to download, ${inventory.skipped.length} rejected`);
 }
 
 /**

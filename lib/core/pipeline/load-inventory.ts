@@ -1,0 +1,98 @@
+import type { Page } from 'playwright-core';
+import { classify, CriticalError, SessionExpiredError, type FleetPdfError } from '../errors.js';
+import { parseInventoryCsv } from '../portal/inventory-csv.js';
+import type { PortalProfile, StepContext } from '../portal/profile.js';
+import type { SessionManager } from '../portal/session-manager.js';
+import { exportInventory } from '../portal/steps.js';
+import type { PortalSession, RejectedVehicle, Vehicle } from '../types.js';
+
+export interface LoadInventoryOptions {
+  profile: PortalProfile;
+  session: SessionManager;
+  ctx: StepContext;
+  /** A page holding `session`'s cookies (or newer), and the session version it really holds. */
+  page: (session: PortalSession) => Promise<{ page: Page; version: number }>;
+  /** Called after each attempt, whatever happened (e.g. to throw the page away). */
+  afterAttempt?: () => Promise<void>;
+  /** @default 3 */
+  attempts?: number;
+  /** Only these refs (others in the inventory are ignored; unknown ones are rejected). */
+  refs?: string[];
+  /** Only the first N vehicles. */
+  limit?: number;
+  log?: (line: string) => void;
+}
+
+export interface LoadedInventory {
+  vehicles: Vehicle[];
+  /** One entry per refused line, keyed so that every line becomes one tracking row. */
+  skipped: { ref: string; reason: string }[];
+  /** The export as the portal gave it, when it was a CSV. */
+  csv?: string;
+  warnings: string[];
+}
+
+/**
+ * Export the inventory with the shared session and parse it; an export cut short by an
+ * expired session is redone after a (single-flight) refresh, a transient failure is retried,
+ * wrong credentials stop at once. The same for the local run and the Enqueue Lambda.
+ */
+export async function loadInventory(options: LoadInventoryOptions): Promise<LoadedInventory> {
+  const { profile, session, ctx } = options;
+  const attempts = options.attempts ?? 3;
+  let exported: string | Vehicle[] | undefined;
+  let lastError: FleetPdfError | undefined;
+  for (let attempt = 1; attempt <= attempts && exported === undefined; attempt += 1) {
+    try {
+      const { page, version } = await options.page(await session.current());
+      exported = await exportInventory(page, profile, ctx, version);
+    } catch (error) {
+      lastError = classify(error);
+      if (lastError instanceof CriticalError) throw lastError;
+      if (lastError instanceof SessionExpiredError) await session.refresh(lastError.staleVersion);
+      options.log?.(`inventory export failed (${lastError.message}); trying again`);
+    } finally {
+      await options.afterAttempt?.();
+    }
+  }
+  if (exported === undefined) {
+    throw new CriticalError(`could not export the inventory: ${lastError?.message ?? 'unknown error'}`, 'inventory_export');
+  }
+  let vehicles: Vehicle[];
+  let rejected: RejectedVehicle[] = [];
+  let warnings: string[] = [];
+  if (typeof exported === 'string') {
+    ({ vehicles, rejected, warnings } = parseInventoryCsv(exported, profile.inventory.columns, {
+      validate: profile.inventory.validate,
+    }));
+  } else {
+    vehicles = exported;
+  }
+  if (options.refs) {
+    const wanted = new Set(options.refs);
+    const known = new Set(vehicles.map((v) => v.ref));
+    vehicles = vehicles.filter((v) => wanted.has(v.ref));
+    for (const ref of options.refs) if (!known.has(ref)) rejected.push({ ref, reason: 'not in the portal inventory' });
+  }
+  if (options.limit !== undefined) vehicles = vehicles.slice(0, options.limit);
+  return {
+    vehicles,
+    skipped: skippedRows(vehicles, rejected),
+    csv: typeof exported === 'string' ? exported : undefined,
+    warnings,
+  };
+}
+
+/**
+ * One tracking row per rejected line, so the report's counts add up to the export: an empty
+ * or repeated ref cannot be a row's key, so such lines are keyed `#line-<n>` (`#` is never
+ * valid in a ref, so the key cannot collide with a real one).
+ */
+export function skippedRows(accepted: Vehicle[], rejected: RejectedVehicle[]): { ref: string; reason: string }[] {
+  const taken = new Set(accepted.map((v) => v.ref));
+  return rejected.map((r, i) => {
+    const key = r.ref && !taken.has(r.ref) ? r.ref : `#line-${r.line ?? i + 1}`;
+    taken.add(key);
+    return { ref: key, reason: r.line ? `line ${r.line}: ${r.reason}` : r.reason };
+  });
+}
