@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Local AWS stand-ins (dynalite, local-aws-sqs, s3rver, a Secrets Manager stub), once per run.
+    globalSetup: ['test/emulators/global-setup.ts'],
     // Browser tests start Chromium; two files at a time fits a 2-core machine.
     pool: 'forks',
     maxWorkers: 2,

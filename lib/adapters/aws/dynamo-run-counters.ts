@@ -1,0 +1,67 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SessionTableKeys } from '../../cloud/contracts.js';
+import { documentClient } from './aws-errors.js';
+import { RUN_COUNTERS_ITEM_PREFIX, RUN_COUNTERS_TTL_SECS } from './constants.js';
+import type { DynamoRunCountersOptions, RunCounterName, RunCounterValues } from './types.js';
+
+const PK = SessionTableKeys.PARTITION_KEY;
+
+/** Every counter, in report order. */
+export const RUN_COUNTER_NAMES: readonly RunCounterName[] = ['retries', 'browser_restarts', 'wrong_documents_rejected', 'duplicates'];
+
+/**
+ * The report's run-wide tallies that no tracking row holds (retries, browser restarts, wrong
+ * documents rejected, duplicates), shared by every Lambda container of a run: one item
+ * `pk='run-counters#<runId>'` in the session table, incremented with atomic `ADD`s (no read,
+ * no lost update between containers), with a `ttl` 30 days after its last change.
+ */
+export class DynamoRunCounters {
+  readonly tableName: string;
+  readonly #db: DynamoDBDocumentClient;
+  readonly #now: () => number;
+  readonly #ttlSecs: number;
+
+  constructor(options: DynamoRunCountersOptions) {
+    this.tableName = options.tableName;
+    this.#db = documentClient(options.client);
+    this.#now = options.now ?? Date.now;
+    this.#ttlSecs = options.ttlSecs ?? RUN_COUNTERS_TTL_SECS;
+  }
+
+  /** Add to some counters of a run (zero and unknown names are ignored). */
+  async add(runId: string, increments: Partial<RunCounterValues>): Promise<void> {
+    const names: Record<string, string> = { '#ttl': SessionTableKeys.TTL_ATTRIBUTE };
+    const values: Record<string, unknown> = { ':ttl': Math.floor(this.#now() / 1000) + this.#ttlSecs };
+    const adds: string[] = [];
+    for (const [i, name] of RUN_COUNTER_NAMES.entries()) {
+      const by = increments[name];
+      if (by === undefined || by === 0 || !Number.isFinite(by)) continue;
+      names[`#c${i}`] = name;
+      values[`:c${i}`] = by;
+      adds.push(`#c${i} :c${i}`);
+    }
+    if (adds.length === 0) return;
+    await this.#db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [PK]: itemKey(runId) },
+        UpdateExpression: `ADD ${adds.join(', ')} SET #ttl = :ttl`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  /** The run's counters, zeros for those never added to (strongly consistent). */
+  async get(runId: string): Promise<RunCounterValues> {
+    const out = await this.#db.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: itemKey(runId) }, ConsistentRead: true }));
+    const item = out.Item ?? {};
+    const counters = {} as RunCounterValues;
+    for (const name of RUN_COUNTER_NAMES) counters[name] = typeof item[name] === 'number' ? item[name] : 0;
+    return counters;
+  }
+}
+
+function itemKey(runId: string): string {
+  return `${RUN_COUNTERS_ITEM_PREFIX}${runId}`;
+}

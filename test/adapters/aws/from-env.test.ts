@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromEnv, resetAwsClients } from '../../../lib/adapters/aws/index.js';
+import { CriticalError } from '../../../lib/core/errors.js';
+import { createCloudResources, DEMO_SECRET_VALUE, useEmulators, type CloudResources } from '../../emulators/aws-env.js';
+import { session } from './helpers.js';
+
+const endpoints = useEmulators();
+
+describe('fromEnv: every adapter from the stack\'s env names and the SDK\'s own env', () => {
+  let res: CloudResources;
+  beforeAll(async () => {
+    res = await createCloudResources('from-env');
+  });
+  afterAll(() => resetAwsClients());
+
+  it('reports how long the emulators took to start', () => {
+    console.log(`[emulators] globalSetup started dynalite, local-aws-sqs, s3rver and the Secrets Manager stand-in in ${endpoints.startMs} ms`);
+    expect(endpoints.startMs).toBeLessThan(3_000);
+  });
+
+  it('builds working adapters against the emulators (S3 path-style because AWS_ENDPOINT_URL_S3 is set)', async () => {
+    const aws = fromEnv({ ...res.env });
+    expect(await aws.sessionStore.put(session(1))).toBe(true);
+    expect((await aws.sessionStore.get())?.version).toBe(1);
+
+    expect(await aws.tracker.register('run-env', [{ ref: 'R1' }, { ref: 'R2' }])).toBe(2);
+    expect((await aws.tracker.counts('run-env')).PENDING).toBe(2);
+
+    const body = Buffer.from('%PDF-1.4 env\n%%EOF\n');
+    const key = await aws.documents.put('run-env', 'R1', body, createHash('sha256').update(body).digest('hex'));
+    expect(key).toBe('runs/run-env/pdfs/R1.pdf');
+    expect((await aws.documents.get('run-env', 'R1'))?.equals(body)).toBe(true);
+
+    expect(await aws.queue.sendVehicles([{ runId: 'run-env', ref: 'R1' }])).toBe(1);
+    expect(aws.queue.dlqUrl).toBe(res.dlqUrl);
+    expect(await aws.credentials.load()).toEqual(DEMO_SECRET_VALUE);
+    await aws.counters.add('run-env', { retries: 2 });
+    expect((await aws.counters.get('run-env')).retries).toBe(2);
+  });
+
+  it('reuses clients and adapters across calls (warm invocations), keyed by resource name', () => {
+    const one = fromEnv({ ...res.env });
+    const two = fromEnv({ ...res.env });
+    expect(two.clients).toBe(one.clients);
+    expect(two.tracker).toBe(one.tracker);
+    expect(two.credentials).toBe(one.credentials);
+    expect(fromEnv({ ...res.env, TRACKING_TABLE: 'other' }).tracker).not.toBe(one.tracker);
+  });
+
+  it('needs only the variables of the adapters a function touches, and names a missing one', () => {
+    const aws = fromEnv({ TRACKING_TABLE: res.trackingTable });
+    expect(aws.tracker.tableName).toBe(res.trackingTable);
+    expect(() => aws.documents).toThrow(CriticalError);
+    expect(() => aws.documents).toThrow(/environment variable BUCKET is not set/);
+    expect(() => fromEnv({ QUEUE_URL: ' ' }).queue).toThrow(/QUEUE_URL/);
+  });
+});

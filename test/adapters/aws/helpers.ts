@@ -1,0 +1,30 @@
+import type { PortalSession, SessionCookie, Vehicle } from '../../../lib/core/types.js';
+
+/** `count` vehicles R00001, R00002, ... (zero padded so ref order is numeric order). */
+export function vehicles(count: number, prefix = 'R'): Vehicle[] {
+  return Array.from({ length: count }, (_, i) => ({ ref: `${prefix}${String(i + 1).padStart(5, '0')}` }));
+}
+
+/** A clock the test moves by hand. */
+export function manualClock(start = Date.UTC(2024, 4, 31, 10, 0, 0)) {
+  let t = start;
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
+}
+
+export const cookie = (value: string): SessionCookie => ({
+  name: 'dv_session',
+  value,
+  domain: '127.0.0.1',
+  path: '/',
+  expires: -1,
+  httpOnly: true,
+  secure: false,
+  sameSite: 'Lax',
+});
+
+export const session = (version: number, value = `v${version}`): PortalSession => ({ version, createdAt: 1_700_000_000_000, cookies: [cookie(value)] });
