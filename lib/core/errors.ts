@@ -137,3 +137,10 @@ export function firstLine(message: string): string {
   const line = message.split('\n').find((l) => l.trim().length > 0) ?? message;
   return line.trim().slice(0, 300);
 }
+
+const BROKEN_PAGE_REASONS = new Set(['vehicle_timeout', 'timeout', 'browser_crashed']);
+
+/** A timed-out or crashed page may still hold a request the portal never answered: rebuild it. */
+export function leavesPageBroken(error: FleetPdfError): boolean {
+  return BROKEN_PAGE_REASONS.has(error.reason);
+}

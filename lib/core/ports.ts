@@ -101,3 +101,15 @@ export interface SessionStore {
   tryLock(owner: string, ttlMs: number): Promise<boolean>;
   unlock(owner: string): Promise<void>;
 }
+
+/** Run-wide tallies the report needs that no tracking row holds. */
+export type CounterName = 'retries' | 'wrong_documents_rejected' | 'duplicates' | 'browser_restarts';
+
+/**
+ * Counters kept outside the process, for runs whose workers are separate processes
+ * (the cloud's Lambdas). A local run counts in memory instead.
+ */
+export interface RunCounterStore {
+  add(runId: string, deltas: Partial<Record<CounterName, number>>): Promise<void>;
+  get(runId: string): Promise<Record<CounterName, number>>;
+}

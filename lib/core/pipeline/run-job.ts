@@ -1,4 +1,4 @@
-import { Disposition, type FleetPdfError } from '../errors.js';
+import { Disposition, leavesPageBroken, type FleetPdfError } from '../errors.js';
 import type { SessionManager } from '../portal/session-manager.js';
 import type { DocumentStore, Tracker, WorkItem, WorkQueue } from '../ports.js';
 import type { PortalSession, Vehicle } from '../types.js';
@@ -51,8 +51,6 @@ export interface RunJobResult {
   stopError?: FleetPdfError;
   counters: RunCounters;
 }
-
-const BROKEN_PAGE_REASONS = new Set(['vehicle_timeout', 'timeout', 'browser_crashed']);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -136,9 +134,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
       tally.busy_seconds += (Date.now() - started) / 1000;
       if (outcome.kind === 'error') {
         failuresInRow += 1;
-        // A timed-out page may still hold a request the portal never answered: rebuild it.
-        const broken = BROKEN_PAGE_REASONS.has(outcome.error.reason);
-        if (broken || failuresInRow >= recycleAfter) {
+        if (leavesPageBroken(outcome.error) || failuresInRow >= recycleAfter) {
           await options.fetcher.recycle(workerId);
           failuresInRow = 0;
         }
