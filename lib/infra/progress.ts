@@ -1,0 +1,68 @@
+import { Construct } from 'constructs';
+import { Env, FunctionName } from '../cloud/contracts.js';
+import { type RunSettings, runSettingsEnvironment } from './run-settings.js';
+import type { SessionStore } from './session-store.js';
+import type { Tracking } from './tracking.js';
+import type { VehicleQueue } from './vehicle-queue.js';
+import { BROWSER_NODE_MODULES, WorkerFunction } from './worker-function.js';
+
+export interface ProgressProps {
+  readonly settings: RunSettings;
+  /**
+   * Folder holding the handler entries and package-lock.json.
+   * @default the repository root (see `projectRoot()`)
+   */
+  readonly projectRoot?: string;
+  readonly tracking: Tracking;
+  readonly queue: VehicleQueue;
+  /**
+   * Named in `SESSION_TABLE` only: the shared Lambda runtime (lib/cloud/runtime.ts) builds the
+   * session manager on start-up. Progress gets no access to the table.
+   */
+  readonly sessions: SessionStore;
+  /**
+   * Packages installed beside the bundle. The handler uses the shared Lambda runtime
+   * (lib/cloud/runtime.ts), which imports playwright-core, so it needs the browser packages
+   * although it never starts a browser.
+   * @default BROWSER_NODE_MODULES
+   */
+  readonly nodeModules?: readonly string[];
+  /**
+   * Memory in MB.
+   * @default 256
+   */
+  readonly memorySizeMb?: number;
+  /**
+   * Timeout in seconds.
+   * @default 30
+   */
+  readonly timeoutSecs?: number;
+}
+
+/**
+ * One poll of the run loop: counts per status (from the `byStatus` index), queue and DLQ depth,
+ * and whether the run is done or stalled.
+ */
+export class Progress extends Construct {
+  readonly worker: WorkerFunction;
+
+  constructor(scope: Construct, id: string, props: ProgressProps) {
+    super(scope, id);
+    this.worker = new WorkerFunction(this, 'Worker', {
+      projectRoot: props.projectRoot,
+      nodeModules: props.nodeModules ?? BROWSER_NODE_MODULES,
+      name: FunctionName.PROGRESS,
+      memorySizeMb: props.memorySizeMb ?? 256,
+      timeoutSecs: props.timeoutSecs ?? 30,
+      environment: {
+        ...runSettingsEnvironment(props.settings),
+        [Env.SESSION_TABLE]: props.sessions.tableName,
+        [Env.TRACKING_TABLE]: props.tracking.tableName,
+        [Env.QUEUE_URL]: props.queue.queueUrl,
+        [Env.DLQ_URL]: props.queue.deadLetterQueueUrl,
+      },
+    });
+    props.tracking.grantCountByStatus(this.worker);
+    props.queue.grantReadDepths(this.worker);
+  }
+}

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Env, FunctionName } from '../../lib/cloud/contracts.js';
+import { BROWSER_NODE_MODULES } from '../../lib/infra/worker-function.js';
+import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from './synth.js';
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synthStack();
+});
+afterAll(removeSynthDirs);
+
+type Props = Record<string, any>;
+const functionProps = (name: FunctionName): Props => s.json.Resources[s.idOf(s.stack.functions[name].function)]!.Properties!;
+const environment = (name: FunctionName): Record<string, unknown> => functionProps(name).Environment.Variables;
+const names = Object.values(FunctionName);
+
+const SETTINGS_ENV = [
+  Env.PORTAL_URL,
+  Env.PROFILE,
+  Env.MAX_ATTEMPTS,
+  Env.VEHICLE_TIMEOUT_SECS,
+  Env.STEP_TIMEOUT_SECS,
+  Env.STALL_POLLS,
+];
+const RESOURCE_ENV: Record<FunctionName, string[]> = {
+  Login: [Env.SESSION_TABLE, Env.CREDENTIALS_SECRET],
+  Enqueue: [Env.SESSION_TABLE, Env.TRACKING_TABLE, Env.QUEUE_URL, Env.BUCKET, Env.CREDENTIALS_SECRET],
+  Downloader: [Env.SESSION_TABLE, Env.TRACKING_TABLE, Env.QUEUE_URL, Env.BUCKET, Env.CREDENTIALS_SECRET],
+  // SESSION_TABLE for the shared runtime's start-up only; Progress has no access to the table.
+  Progress: [Env.SESSION_TABLE, Env.TRACKING_TABLE, Env.QUEUE_URL, Env.DLQ_URL],
+  Report: [Env.SESSION_TABLE, Env.TRACKING_TABLE, Env.QUEUE_URL, Env.DLQ_URL, Env.BUCKET],
+};
+const SIZING: Record<FunctionName, { memory: number; timeout: number; browser: boolean }> = {
+  Login: { memory: 2048, timeout: 120, browser: true },
+  Enqueue: { memory: 2048, timeout: 900, browser: true },
+  Downloader: { memory: 2048, timeout: 120, browser: true },
+  Progress: { memory: 256, timeout: 30, browser: false },
+  Report: { memory: 1024, timeout: 300, browser: false },
+};
+
+describe('functions', () => {
+  it('are exactly the five contract functions', () => {
+    expect(resourcesOfType(s.json, 'AWS::Lambda::Function')).toHaveLength(5);
+  });
+
+  it.each(names)('%s runs on Node.js 22', (name) => {
+    expect(functionProps(name).Runtime).toBe('nodejs22.x');
+  });
+
+  it.each(names)('%s runs on x86_64 (the Chromium binary is x86_64 only)', (name) => {
+    expect(functionProps(name).Architectures).toEqual(['x86_64']);
+  });
+
+  it.each(names)('%s has active X-Ray tracing', (name) => {
+    expect(functionProps(name).TracingConfig).toEqual({ Mode: 'Active' });
+  });
+
+  it.each(names)('%s has its memory and timeout', (name) => {
+    expect(functionProps(name).MemorySize).toBe(SIZING[name].memory);
+    expect(functionProps(name).Timeout).toBe(SIZING[name].timeout);
+  });
+
+  it.each(names)('%s gets /tmp room for the unpacked Chromium only if it drives a browser', (name) => {
+    expect(s.stack.functions[name].browser).toBe(SIZING[name].browser);
+    expect(functionProps(name).EphemeralStorage).toEqual({ Size: SIZING[name].browser ? 1024 : 512 });
+  });
+
+  it.each(names)('%s gets @sparticuz/chromium and playwright-core installed beside its bundle (all share the runtime)', (name) => {
+    expect(BROWSER_NODE_MODULES).toEqual(['@sparticuz/chromium', 'playwright-core']);
+    expect(s.stack.functions[name].nodeModules).toEqual(BROWSER_NODE_MODULES);
+  });
+
+  it.each(names)('%s runs the handler export of its ESM bundle', (name) => {
+    expect(functionProps(name).Handler).toBe('index.handler');
+  });
+
+  it.each(names)('%s gets exactly the resource variables it needs plus the run settings', (name) => {
+    const env = environment(name);
+    const contractNames = Object.keys(env).filter((key) => (Object.values(Env) as string[]).includes(key));
+    expect(contractNames.sort()).toEqual([...RESOURCE_ENV[name], ...SETTINGS_ENV].sort());
+  });
+
+  it.each(names)('%s gets the Powertools service and metrics namespace', (name) => {
+    expect(environment(name)).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: 'fleetpdf',
+      POWERTOOLS_METRICS_NAMESPACE: 'FleetPdf',
+    });
+  });
+
+  it.each(names)('%s has no credentials in its environment', (name) => {
+    const env = environment(name);
+    for (const key of Object.keys(env)) expect(key).not.toMatch(/PASS|PASSWORD|USERNAME|PORTAL_USER|TOKEN|COOKIE|API_KEY/i);
+    const text = JSON.stringify(env);
+    expect(text).not.toContain('CHANGE_ME');
+    expect(text).not.toContain('resolve:secretsmanager');
+    expect(text).not.toContain('SecretString');
+  });
+
+  it('passes the created secret by reference (its ARN), never its value', () => {
+    const secretId = s.idOf(s.stack.secrets.credentials);
+    for (const name of names) {
+      const value = environment(name)[Env.CREDENTIALS_SECRET];
+      if (value !== undefined) expect(value, name).toEqual({ Ref: secretId });
+    }
+  });
+
+  it('passes an existing secret by name when credentialsSecretName is set', () => {
+    const other = synthStack({ credentialsSecretName: 'fleetpdf/portal' });
+    expect(resourcesOfType(other.json, 'AWS::SecretsManager::Secret')).toEqual([]);
+    const login = other.json.Resources[other.idOf(other.stack.functions.Login.function)]!.Properties!;
+    expect(login.Environment.Variables[Env.CREDENTIALS_SECRET]).toBe('fleetpdf/portal');
+  });
+
+  it('passes the run settings from context', () => {
+    const other = synthStack({ portalUrl: 'https://values.example.net', profile: 'sticker-portal', maxAttempts: 4 });
+    const env = other.json.Resources[other.idOf(other.stack.functions.Downloader.function)]!.Properties!.Environment
+      .Variables as Record<string, unknown>;
+    expect(env).toMatchObject({ PORTAL_URL: 'https://values.example.net', PROFILE: 'sticker-portal', MAX_ATTEMPTS: '4' });
+  });
+
+  it('gives each vehicle attempt less time than the downloader invocation', () => {
+    const env = environment('Downloader');
+    expect(Number(env[Env.VEHICLE_TIMEOUT_SECS])).toBeLessThan(functionProps('Downloader').Timeout);
+  });
+
+  it('declares a run stalled only after the queue visibility timeout could have returned a message', () => {
+    const polls = Number(environment('Progress')[Env.STALL_POLLS]);
+    const visibility = s.json.Resources[s.idOf(s.stack.queue.queue)]!.Properties!.VisibilityTimeout as number;
+    expect(polls * 30).toBeGreaterThan(visibility);
+  });
+
+  it.each(names)('%s logs to its own log group with a retention', (name) => {
+    const logGroup = functionProps(name).LoggingConfig.LogGroup as { Ref: string };
+    expect(logGroup).toEqual({ Ref: s.idOf(s.stack.functions[name].logGroup) });
+    expect(s.json.Resources[logGroup.Ref]?.Properties?.RetentionInDays).toBe(30);
+  });
+
+  it.each(names)('%s has its own role without managed policies', (name) => {
+    const roleId = s.idOf(s.stack.functions[name].role);
+    expect(referencedIds(functionProps(name).Role)).toEqual(new Set([roleId]));
+    expect(s.json.Resources[roleId]?.Properties?.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('reserves concurrency 1 for Login (one portal session per user)', () => {
+    expect(functionProps('Login').ReservedConcurrentExecutions).toBe(1);
+  });
+
+  it('reserves no concurrency for the downloader (the event source caps it)', () => {
+    expect(functionProps('Downloader').ReservedConcurrentExecutions).toBeUndefined();
+  });
+});
