@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { fromEnv, type AwsAdapters } from '../adapters/aws/index.js';
-import { launchBrowser } from '../browser/launch.js';
 import { PagePool } from '../browser/page-pool.js';
 import { InputError } from '../core/errors.js';
 import { RetryPolicy } from '../core/pipeline/retry-policy.js';
@@ -102,22 +101,27 @@ function createRuntime(): CloudRuntime {
   // (the offline run) the local ones do.
   const target = process.env.AWS_LAMBDA_FUNCTION_NAME ? 'lambda' : 'local';
   const pool = new PagePool({
-    launch: () => launchBrowser({ target }),
+    // Loaded on first use: Progress and Report never start a browser and ship without one.
+    launch: async () => (await import('../browser/launch.js')).launchBrowser({ target }),
     blockResources: settings.profile.blockResources,
     stepTimeoutMs: settings.stepTimeoutMs,
   });
   const workerId = process.env.AWS_LAMBDA_LOG_STREAM_NAME?.slice(-8) || `c-${randomUUID().slice(0, 8)}`;
-  const session = new SessionManager({
-    store: aws.sessionStore,
-    ownerId: workerId,
-    login: async () => loginInBrowser(await pool.browser(), settings.profile, await aws.credentials.load(), ctx),
-  });
+  let session: SessionManager | undefined;
   return {
     settings,
     aws,
     ctx,
     pool,
-    session,
+    // Built on first use, so functions without the session table (Progress) need none.
+    get session() {
+      session ??= new SessionManager({
+        store: aws.sessionStore,
+        ownerId: workerId,
+        login: async () => loginInBrowser(await pool.browser(), settings.profile, await aws.credentials.load(), ctx),
+      });
+      return session;
+    },
     retry: new RetryPolicy({ maxAttempts: settings.maxAttempts }),
     workerId,
     lanes: new LaneIds('download'),

@@ -122,7 +122,6 @@ export class FleetPdfStack extends Stack {
       projectRoot: root,
       tracking: this.tracking,
       queue: this.queue,
-      sessions: this.sessions,
     });
     this.report = new Report(this, 'Report', {
       settings,

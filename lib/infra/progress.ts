@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
 import { Env, FunctionName } from '../cloud/contracts.js';
 import { type RunSettings, runSettingsEnvironment } from './run-settings.js';
-import type { SessionStore } from './session-store.js';
 import type { Tracking } from './tracking.js';
 import type { VehicleQueue } from './vehicle-queue.js';
-import { BROWSER_NODE_MODULES, WorkerFunction } from './worker-function.js';
+import { WorkerFunction } from './worker-function.js';
 
 export interface ProgressProps {
   readonly settings: RunSettings;
@@ -16,15 +15,9 @@ export interface ProgressProps {
   readonly tracking: Tracking;
   readonly queue: VehicleQueue;
   /**
-   * Named in `SESSION_TABLE` only: the shared Lambda runtime (lib/cloud/runtime.ts) builds the
-   * session manager on start-up. Progress gets no access to the table.
-   */
-  readonly sessions: SessionStore;
-  /**
-   * Packages installed beside the bundle. The handler uses the shared Lambda runtime
-   * (lib/cloud/runtime.ts), which imports playwright-core, so it needs the browser packages
-   * although it never starts a browser.
-   * @default BROWSER_NODE_MODULES
+   * Packages installed beside the bundle. The shared Lambda runtime loads the browser only
+   * when a function starts one, which this one never does.
+   * @default none
    */
   readonly nodeModules?: readonly string[];
   /**
@@ -50,13 +43,12 @@ export class Progress extends Construct {
     super(scope, id);
     this.worker = new WorkerFunction(this, 'Worker', {
       projectRoot: props.projectRoot,
-      nodeModules: props.nodeModules ?? BROWSER_NODE_MODULES,
+      nodeModules: props.nodeModules ?? [],
       name: FunctionName.PROGRESS,
       memorySizeMb: props.memorySizeMb ?? 256,
       timeoutSecs: props.timeoutSecs ?? 30,
       environment: {
         ...runSettingsEnvironment(props.settings),
-        [Env.SESSION_TABLE]: props.sessions.tableName,
         [Env.TRACKING_TABLE]: props.tracking.tableName,
         [Env.QUEUE_URL]: props.queue.queueUrl,
         [Env.DLQ_URL]: props.queue.deadLetterQueueUrl,

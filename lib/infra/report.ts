@@ -5,7 +5,7 @@ import { type RunSettings, runSettingsEnvironment } from './run-settings.js';
 import type { SessionStore } from './session-store.js';
 import type { Tracking } from './tracking.js';
 import type { VehicleQueue } from './vehicle-queue.js';
-import { BROWSER_NODE_MODULES, WorkerFunction } from './worker-function.js';
+import { WorkerFunction } from './worker-function.js';
 
 export interface ReportProps {
   readonly settings: RunSettings;
@@ -20,10 +20,9 @@ export interface ReportProps {
   /** Read for the run's counters and the session version (session refreshes). */
   readonly sessions: SessionStore;
   /**
-   * Packages installed beside the bundle. The handler uses the shared Lambda runtime
-   * (lib/cloud/runtime.ts), which imports playwright-core, so it needs the browser packages
-   * although it never starts a browser.
-   * @default BROWSER_NODE_MODULES
+   * Packages installed beside the bundle. The shared Lambda runtime loads the browser only
+   * when a function starts one, which this one never does.
+   * @default none
    */
   readonly nodeModules?: readonly string[];
   /**
@@ -50,7 +49,7 @@ export class Report extends Construct {
     super(scope, id);
     this.worker = new WorkerFunction(this, 'Worker', {
       projectRoot: props.projectRoot,
-      nodeModules: props.nodeModules ?? BROWSER_NODE_MODULES,
+      nodeModules: props.nodeModules ?? [],
       name: FunctionName.REPORT,
       memorySizeMb: props.memorySizeMb ?? 1024,
       timeoutSecs: props.timeoutSecs ?? 300,

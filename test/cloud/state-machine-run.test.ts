@@ -49,7 +49,7 @@ describe('the whole cloud run offline: synthesized state machine, real handlers,
           },
         },
       );
-      const final = (await execution.result) as RunState;
+      const final = (await execution.result) as unknown as RunState;
       expect(final.report).toMatchObject({ status: 'completed', succeeded: 100, failed: 0, inDlq: 0 });
       expect(final.progress?.done).toBe(true);
 

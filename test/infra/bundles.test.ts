@@ -30,10 +30,10 @@ beforeAll(() => {
 });
 afterAll(removeSynthDirs);
 
-async function bundle(name: FunctionName, external: readonly string[], out: string): Promise<string> {
+async function bundle(entry: string, external: readonly string[], out: string): Promise<string> {
   const outfile = join(dir, out, 'index.mjs');
   await build({
-    entryPoints: [join(projectRoot(), HandlerEntry[name])],
+    entryPoints: [join(projectRoot(), entry)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -60,12 +60,13 @@ function load(file: string): string {
 
 describe('handler bundles', () => {
   it.each(Object.values(FunctionName))('%s loads and exports handler when bundled as its function bundles it', async (name) => {
-    const file = await bundle(name, s.stack.functions[name].nodeModules, name);
+    const file = await bundle(HandlerEntry[name], s.stack.functions[name].nodeModules, name);
     expect(load(file)).toBe('');
   });
 
   it('would not load with playwright-core bundled (so the check above can fail)', async () => {
-    const file = await bundle('Progress', [], 'progress-all-bundled');
+    // The handlers load the browser module lazily; bundled into it, playwright-core breaks at load.
+    const file = await bundle('lib/browser/launch.ts', [], 'browser-all-bundled');
     expect(load(file)).toMatch(/Cannot find module|ERR_/);
   });
 });

@@ -26,8 +26,7 @@ const RESOURCE_ENV: Record<FunctionName, string[]> = {
   Login: [Env.SESSION_TABLE, Env.CREDENTIALS_SECRET],
   Enqueue: [Env.SESSION_TABLE, Env.TRACKING_TABLE, Env.QUEUE_URL, Env.BUCKET, Env.CREDENTIALS_SECRET],
   Downloader: [Env.SESSION_TABLE, Env.TRACKING_TABLE, Env.QUEUE_URL, Env.BUCKET, Env.CREDENTIALS_SECRET],
-  // SESSION_TABLE for the shared runtime's start-up only; Progress has no access to the table.
-  Progress: [Env.SESSION_TABLE, Env.TRACKING_TABLE, Env.QUEUE_URL, Env.DLQ_URL],
+  Progress: [Env.TRACKING_TABLE, Env.QUEUE_URL, Env.DLQ_URL],
   Report: [Env.SESSION_TABLE, Env.TRACKING_TABLE, Env.QUEUE_URL, Env.DLQ_URL, Env.BUCKET],
 };
 const SIZING: Record<FunctionName, { memory: number; timeout: number; browser: boolean }> = {
@@ -65,9 +64,10 @@ describe('functions', () => {
     expect(functionProps(name).EphemeralStorage).toEqual({ Size: SIZING[name].browser ? 1024 : 512 });
   });
 
-  it.each(names)('%s gets @sparticuz/chromium and playwright-core installed beside its bundle (all share the runtime)', (name) => {
+  it.each(names)('%s gets @sparticuz/chromium and playwright-core beside its bundle only if it drives a browser', (name) => {
     expect(BROWSER_NODE_MODULES).toEqual(['@sparticuz/chromium', 'playwright-core']);
-    expect(s.stack.functions[name].nodeModules).toEqual(BROWSER_NODE_MODULES);
+    const drivesBrowser = name !== 'Progress' && name !== 'Report';
+    expect(s.stack.functions[name].nodeModules).toEqual(drivesBrowser ? BROWSER_NODE_MODULES : []);
   });
 
   it.each(names)('%s runs the handler export of its ESM bundle', (name) => {
