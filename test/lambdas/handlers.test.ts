@@ -1,4 +1,4 @@
-import { ReceiveMessageCommand, StartMessageMoveTaskCommand, type Message } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, StartMessageMoveTaskCommand, type Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromEnv } from '../../lib/adapters/aws/index.js';
@@ -116,6 +116,13 @@ describe('Lambda handlers against the emulators and the demo portal (real Chromi
     expect(again.batchItemFailures).toEqual([]);
     expect(env.portal.stats().pdfRequests).toBe(served);
     expect((await listKeys(env.resources, `runs/${state.runId}/pdfs/`)).length).toBe(4);
+    // As the event source mapping does after a successful batch.
+    await env.resources.clients.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: env.resources.queueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
   });
 
   it('downloader: reports a failing vehicle as a batch item failure and records why', async () => {
