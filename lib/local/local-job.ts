@@ -161,7 +161,8 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     });
     writeAtomic(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeAtomic(join(folder, 'manifest.csv'), manifestCsv(finalRows));
-    if (status === 'completed') store.finishRun(runId, 'completed');
+    // A run with FAILED vehicles stays open: the next `fleetpdf run` retries them (`--new` starts afresh).
+    if (status === 'completed') store.finishRun(runId, report.failed > 0 ? 'failed' : 'completed');
     return { report, folder, stopError: result.stopError };
   } finally {
     clearInterval(rssTimer);
@@ -176,6 +177,8 @@ function openRun(store: SqliteStore, options: LocalJobOptions): { runId: string;
   const latest = options.forceNew ? undefined : store.latestUnfinishedRun();
   if (latest) {
     store.recoverRun(latest.runId);
+    const retried = store.retryFailed(latest.runId);
+    if (retried) options.log(`retrying ${retried} vehicles that FAILED last time`);
     return { runId: latest.runId, folder: latest.folder, resumed: true };
   }
   const created = store.createRun({

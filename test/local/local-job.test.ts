@@ -81,6 +81,29 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
     expectAllStoredAndVerified(portal, folder);
   }, 120_000);
 
+  it('leaves a run with FAILED vehicles open: the next run retries just those', async () => {
+    portal = await startDemoPortal({ vehicles: 12 });
+    dir = tempDir();
+    const first = await runAgainst(portal, dir.path, { workers: 4, maxAttempts: 1, limit: 12 });
+    expect(first.report.succeeded).toBe(12);
+    // Every vehicle page fails once the inventory is in.
+    const failing = await runAgainst(portal, dir.path, {
+      workers: 4,
+      maxAttempts: 1,
+      forceNew: true,
+      onStart: () => portal!.setFaults('5xx=1'),
+    });
+    expect(failing.report.failed).toBe(12);
+    expect(failing.report.failures.every((f) => /^http_5\d\d$/.test(f.reason))).toBe(true);
+    portal.setFaults('');
+    const served = portal.stats().pdfRequests;
+    const retried = await runAgainst(portal, dir.path, { workers: 4, maxAttempts: 1 });
+    expect(retried.report.runId).toBe(failing.report.runId);
+    expect(retried.report.succeeded).toBe(12);
+    expect(retried.report.failed).toBe(0);
+    expect(portal.stats().pdfRequests - served).toBe(12);
+  }, 120_000);
+
   it('skips bad inventory lines with their reason and still downloads the rest', async () => {
     const row = (ref: string, vin = '') => ({ 'Reference Number': ref, VIN: vin, Year: '2020', Make: 'Test', Model: 'Bad' });
     portal = await startDemoPortal({ vehicles: 10 });

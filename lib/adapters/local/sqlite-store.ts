@@ -121,6 +121,14 @@ export class SqliteStore implements Tracker {
     })();
   }
 
+  /**
+   * Give the FAILED vehicles of a run another full set of attempts (a run resumed after it
+   * ended with failures). Their last error stays until they are tried again. Returns how many.
+   */
+  retryFailed(runId: string): number {
+    return this.#s.retryFailedRows.run({ runId, now: this.#now() }).changes;
+  }
+
   // ---- Tracker ----
 
   async register(runId: string, vehicles: Vehicle[]): Promise<number> {
@@ -201,6 +209,9 @@ function prepare(db: Database.Database) {
     recoverRows: db.prepare(`
       UPDATE vehicles SET status = 'PENDING', ${LEASE_CLEARED}, updated_at = @now
        WHERE run_id = @runId AND status = 'IN_PROGRESS'`),
+    retryFailedRows: db.prepare(`
+      UPDATE vehicles SET status = 'PENDING', attempts = 0, available_at = @now, ${LEASE_CLEARED}, updated_at = @now
+       WHERE run_id = @runId AND status = 'FAILED'`),
     insertPending: db.prepare(`
       INSERT OR IGNORE INTO vehicles (run_id, ref, vin, status, attempts, available_at, updated_at)
       VALUES (@runId, @ref, @vin, 'PENDING', 0, @now, @now)`),
