@@ -25,23 +25,7 @@ import type { DynamoTrackerOptions } from './types.js';
 type Failure = { error: string; reason: string; attempts: number };
 
 /** A tracking item as stored: the TrackingRow fields (camelCase) plus durationMs. */
-interface TrackingItem {
-  runId: string;
-  ref: string;
-  vin?: string;
-  status: VehicleStatus;
-  attempts: number;
-  bytes?: number;
-  sha256?: string;
-  storageKey?: string;
-  lastError?: string;
-  errorReason?: string;
-  workerId?: string;
-  startedAt?: number;
-  finishedAt?: number;
-  updatedAt: number;
-  durationMs?: number;
-}
+type TrackingItem = TrackingRow & { durationMs?: number };
 
 const PK = TrackingTableKeys.PARTITION_KEY;
 const SK = TrackingTableKeys.SORT_KEY;

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LoginRejectedError } from '../../../lib/core/errors.js';
 import { SessionManager } from '../../../lib/core/portal/session-manager.js';
-import type { SessionCookie } from '../../../lib/core/types.js';
+import { cookie } from '../../helpers/factories.js';
 import { MemorySessionStore } from '../../../lib/adapters/local/index.js';
-
-const cookie = (value: string): SessionCookie => ({
-  name: 'dv_session',
-  value,
-  domain: '127.0.0.1',
-  path: '/',
-  expires: -1,
-  httpOnly: true,
-  secure: false,
-  sameSite: 'Lax',
-});
 
 /** A login that takes a while, so that concurrent callers really overlap. */
 function slowLogin(delayMs = 30) {
