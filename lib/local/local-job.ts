@@ -5,6 +5,7 @@ import type { PortalProfile, StepContext } from '../core/portal/profile.js';
 import { SessionManager } from '../core/portal/session-manager.js';
 import { fetchDocumentInPage, loginInBrowser } from '../core/portal/steps.js';
 import { loadInventory } from '../core/pipeline/load-inventory.js';
+import { CircuitBreaker, type CircuitBreakerOptions } from '../core/pipeline/circuit-breaker.js';
 import { RetryPolicy } from '../core/pipeline/retry-policy.js';
 import { RunCounters } from '../core/pipeline/run-counters.js';
 import { runJob, type AttemptReport, type DocumentFetcher } from '../core/pipeline/run-job.js';
@@ -30,6 +31,8 @@ export interface LocalJobOptions {
   vehicleTimeoutMs: number;
   stepTimeoutMs: number;
   blockResources: boolean;
+  /** Circuit breaker tuning (pause lengths, threshold). */
+  breaker?: CircuitBreakerOptions;
   /** Only this many vehicles of the inventory (the first ones). */
   limit?: number;
   /** Recorded with the run, for the report. */
@@ -137,6 +140,8 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
       vehicleTimeoutMs: options.vehicleTimeoutMs,
       signal: options.signal,
       counters,
+      breaker: new CircuitBreaker(options.breaker),
+      log,
       onAttempt: options.onAttempt,
     });
     await onWorkEnd?.();

@@ -104,6 +104,47 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
     expect(portal.stats().pdfRequests - served).toBe(12);
   }, 120_000);
 
+  it('lowers its concurrency under 429s and still finishes everything', async () => {
+    portal = await startDemoPortal({ vehicles: 60, pdfLatencyMs: 40, faults: 'ratelimit=3' });
+    dir = tempDir();
+    const { report } = await runAgainst(portal, dir.path, { workers: 8 });
+    expect(report.succeeded).toBe(60);
+    expect(report.failed).toBe(0);
+    expect(portal.stats().faultsInjected.ratelimit).toBeGreaterThan(0);
+    expect(report.concurrency_lowest).toBeLessThan(8);
+  }, 120_000);
+
+  it('pauses while the portal is down instead of failing vehicles, then finishes', async () => {
+    portal = await startDemoPortal({ vehicles: 40 });
+    dir = tempDir();
+    const lines: string[] = [];
+    const { report } = await runAgainst(portal, dir.path, {
+      workers: 4,
+      breaker: { pauseMs: 1000, minSamples: 4, windowSize: 8 },
+      log: (line) => lines.push(line),
+      // The portal goes down for 4 s once the inventory is in.
+      onStart: () => portal!.setFaults('down=4'),
+    });
+    expect(report.succeeded).toBe(40);
+    expect(report.failed).toBe(0);
+    expect(report.breaker_opens).toBeGreaterThanOrEqual(1);
+    expect(lines.some((l) => l.startsWith('circuit breaker open'))).toBe(true);
+  }, 120_000);
+
+  it('stops with a clear reason when the portal stays down, losing nothing', async () => {
+    portal = await startDemoPortal({ vehicles: 30 });
+    dir = tempDir();
+    const { report } = await runAgainst(portal, dir.path, {
+      workers: 4,
+      breaker: { pauseMs: 200, maxPauseMs: 400, minSamples: 4, windowSize: 8, maxOpens: 3 },
+      onStart: () => portal!.setFaults('down=600'),
+    });
+    expect(report.status).toBe('stopped');
+    expect(report.stop_reason).toMatch(/portal keeps failing/);
+    expect(report.failed).toBe(0);
+    expect(report.pending.length + report.succeeded).toBe(30);
+  }, 120_000);
+
   it('skips bad inventory lines with their reason and still downloads the rest', async () => {
     const row = (ref: string, vin = '') => ({ 'Reference Number': ref, VIN: vin, Year: '2020', Make: 'Test', Model: 'Bad' });
     portal = await startDemoPortal({ vehicles: 10 });

@@ -12,6 +12,8 @@ export class RunCounters {
   invalidDocumentsRejected = 0;
   duplicates = 0;
   peakRssMb = 0;
+  breakerOpens = 0;
+  concurrencyLowest?: number;
   readonly #workers = new Map<string, WorkerTally>();
 
   worker(id: string): WorkerTally {
@@ -33,6 +35,8 @@ export class RunCounters {
       duplicates: this.duplicates,
       peak_rss_mb: this.peakRssMb,
       per_worker: this.perWorker(),
+      breaker_opens: this.breakerOpens,
+      ...(this.concurrencyLowest !== undefined ? { concurrency_lowest: this.concurrencyLowest } : {}),
     };
   }
 

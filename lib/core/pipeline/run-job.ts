@@ -1,8 +1,10 @@
-import { Disposition, leavesPageBroken, type FleetPdfError } from '../errors.js';
+import { CriticalError, Disposition, leavesPageBroken, type FleetPdfError } from '../errors.js';
 import type { SessionManager } from '../portal/session-manager.js';
 import type { DocumentStore, Tracker, WorkItem, WorkQueue } from '../ports.js';
 import type { PortalSession, Vehicle } from '../types.js';
 import { processVehicle, type VehicleEvent } from './process-vehicle.js';
+import { AdaptiveLimit } from './adaptive-limit.js';
+import { CircuitBreaker } from './circuit-breaker.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { RunCounters } from './run-counters.js';
 
@@ -32,6 +34,12 @@ export interface RunJobOptions {
   /** Aborting it stops taking new vehicles; in-flight ones finish. */
   signal?: AbortSignal;
   counters?: RunCounters;
+  /** Pauses the run when the portal as a whole keeps failing. @default a CircuitBreaker with its defaults */
+  breaker?: CircuitBreaker;
+  /** Fewer requests at once on 429s or rising latency. @default an AdaptiveLimit up to `workers` */
+  limit?: AdaptiveLimit;
+  /** One line about the run's own state (breaker, concurrency). */
+  log?: (line: string) => void;
   /** Called after every attempt (for progress). */
   onAttempt?: (attempt: AttemptReport) => void;
 }
@@ -64,6 +72,9 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
   const leaseSecs = Math.ceil((options.vehicleTimeoutMs * 2) / 1000) + 30;
   const recycleAfter = options.recycleAfterFailures ?? 3;
   const throttles = new Map<string, number>();
+  const breaker = options.breaker ?? new CircuitBreaker();
+  const limit = options.limit ?? new AdaptiveLimit({ max: options.workers });
+  const log = options.log ?? (() => undefined);
   let stop: { reason: string; error: FleetPdfError } | undefined;
   const stopped = () => stop !== undefined || options.signal?.aborted === true;
 
@@ -84,7 +95,11 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
   const settle = async (item: WorkItem, workerId: string, error: FleetPdfError): Promise<void> => {
     const tally = counters.worker(workerId);
     const throttled = throttles.get(item.ref) ?? 0;
-    const decision = options.retry.decide(error, item.attempts, throttled);
+    let decision = options.retry.decide(error, item.attempts, throttled);
+    // A failure while the breaker is open is the portal's outage, not this vehicle's: free retry.
+    if (breaker.state !== 'closed' && CircuitBreaker.counts(error)) {
+      decision = { action: 'retry', delayMs: breaker.currentPauseMs(), countAttempt: false };
+    }
     const failure = { error: error.message, reason: error.reason, attempts: item.attempts + 1 };
     if (decision.action === 'retry') {
       if (error.disposition === Disposition.THROTTLE) throttles.set(item.ref, throttled + 1);
@@ -106,11 +121,41 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
     }
   };
 
+  /** Feed the breaker and the adaptive limit, and say when either changes course. */
+  const observe = (error: FleetPdfError | undefined, durationMs: number): void => {
+    const wasOpen = breaker.opens;
+    breaker.record(error);
+    if (breaker.opens > wasOpen) {
+      log(`circuit breaker open (${breaker.reason}): pausing ${Math.round(breaker.currentPauseMs() / 1000)} s`);
+    }
+    const before = limit.limit;
+    if (error?.disposition === Disposition.THROTTLE) limit.onThrottle();
+    else if (!error) limit.onSuccess(durationMs);
+    if (limit.limit < before) log(`portal is throttling or slowing down: concurrency ${before} -> ${limit.limit}`);
+  };
+
   const worker = async (workerId: string): Promise<void> => {
     let failuresInRow = 0;
     while (!stopped()) {
+      if (breaker.exhausted) {
+        const reason = `the portal keeps failing (${breaker.reason}); paused ${breaker.opens} times, stopping`;
+        stop ??= { reason, error: new CriticalError(reason, 'circuit_open') };
+        return;
+      }
+      if (!limit.tryAcquire()) {
+        await sleep(50);
+        continue;
+      }
+      const admission = breaker.tryAcquire();
+      if (admission === 'wait') {
+        limit.release();
+        await sleep(200);
+        continue;
+      }
       const item = await options.queue.lease(workerId, leaseSecs);
       if (!item) {
+        limit.release();
+        if (admission === 'probe') breaker.cancelProbe();
         const depth = await options.queue.depth();
         if (depth.available + depth.delayed + depth.leased === 0) return;
         const wait = depth.nextAvailableAt ? depth.nextAvailableAt - Date.now() : 200;
@@ -130,8 +175,10 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
           onEvent,
         },
       );
+      limit.release();
       const tally = counters.worker(workerId);
       tally.busy_seconds += (Date.now() - started) / 1000;
+      observe(outcome.kind === 'error' ? outcome.error : undefined, Date.now() - started);
       if (outcome.kind === 'error') {
         failuresInRow += 1;
         if (leavesPageBroken(outcome.error) || failuresInRow >= recycleAfter) {
@@ -154,6 +201,8 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
     clearInterval(watchdog);
   }
   counters.sessionRefreshes = Math.max(0, options.session.loginCount - 1);
+  counters.breakerOpens = breaker.opens;
+  counters.concurrencyLowest = limit.lowest;
   if (stop) return { status: 'stopped', stopReason: stop.reason, stopError: stop.error, counters };
   if (options.signal?.aborted) return { status: 'stopped', stopReason: 'interrupted', counters };
   return { status: 'completed', counters };

@@ -107,6 +107,8 @@ export function buildReport(input: BuildReportInput): RunReport {
     duplicates: counters.duplicates,
     peak_rss_mb: round(counters.peak_rss_mb, 1),
     per_worker: [...counters.per_worker].sort((a, b) => compareRefs(a.worker, b.worker)),
+    ...(counters.breaker_opens !== undefined ? { breaker_opens: counters.breaker_opens } : {}),
+    ...(counters.concurrency_lowest !== undefined ? { concurrency_lowest: counters.concurrency_lowest } : {}),
     failures: failures.sort(byRef),
     skipped_refs: skippedRefs.sort(byRef),
   };

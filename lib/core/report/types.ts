@@ -16,6 +16,10 @@ export interface ReportCounters {
   duplicates: number;
   peak_rss_mb: number;
   per_worker: PerWorkerStats[];
+  /** Times the circuit breaker paused the run (the portal kept failing). */
+  breaker_opens?: number;
+  /** Lowest concurrency the adaptive limit went down to (429s, rising latency). */
+  concurrency_lowest?: number;
 }
 /** The name the brief gives ReportCounters (not the pipeline's RunCounters class, which produces it). */
 export type { ReportCounters as RunCounters };
