@@ -16,6 +16,10 @@ const whole = (name: string, min: number, max: number) =>
 export const RunOptionsSchema = z.object({
   portal: z
     .url({ protocol: /^https?$/, error: '--portal must be an http(s) URL, e.g. https://portal.example.com' })
+    // Runs even when the URL check above failed: an unparsable value is that check's to report.
+    .refine((url) => !URL.canParse(url) || (!new URL(url).username && !new URL(url).password), {
+      error: '--portal must not contain a user name or password: use PORTAL_USER / PORTAL_PASS',
+    })
     .optional(),
   profile: z.string().min(1).default('dealer-values'),
   vehicles: whole('--vehicles', 1, 100_000).default(200),

@@ -107,6 +107,7 @@ export const FleetPdfOptionsSchema = z
       .default(DEFAULT_OPTIONS.stackName),
     portalUrl: z
       .url({ protocol: /^https?$/, error: 'an http(s) URL' })
+      .refine(hasNoUserInfo, 'no user name or password in the URL: put them in the credentials secret')
       .default(DEFAULT_OPTIONS.portalUrl),
     profile: z
       .string()
@@ -152,4 +153,10 @@ export function optionsFromContext(node: Node, overrides: Partial<FleetPdfOption
     if (value !== undefined) raw[key] = value;
   }
   return parseOptions(raw);
+}
+
+/** A URL carrying `user:pass@` would copy the password into every function's environment. */
+function hasNoUserInfo(url: string): boolean {
+  const parsed = new URL(url);
+  return !parsed.username && !parsed.password;
 }

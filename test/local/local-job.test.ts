@@ -91,6 +91,8 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
       workers: 4,
       maxAttempts: 1,
       forceNew: true,
+      // This is about FAILED vehicles, not outages: keep the circuit breaker out of it.
+      breaker: { minSamples: 1000 },
       onStart: () => portal!.setFaults('5xx=1'),
     });
     expect(failing.report.failed).toBe(12);
@@ -105,7 +107,7 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
   }, 120_000);
 
   it('lowers its concurrency under 429s and still finishes everything', async () => {
-    portal = await startDemoPortal({ vehicles: 60, pdfLatencyMs: 40, faults: 'ratelimit=3' });
+    portal = await startDemoPortal({ vehicles: 60, pageLatencyMs: 30, pdfLatencyMs: 30, faults: 'ratelimit=2' });
     dir = tempDir();
     const { report } = await runAgainst(portal, dir.path, { workers: 8 });
     expect(report.succeeded).toBe(60);

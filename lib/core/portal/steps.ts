@@ -142,13 +142,32 @@ async function readDownload(download: Download): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Click a control that downloads a file and return the file's bytes. */
+/**
+ * Click a control that downloads a file and return the file's bytes. The download's own HTTP
+ * status is checked too: a 429 or 5xx body is the portal's error page, not the document.
+ */
 export async function downloadByClick(page: Page, selector: string, ctx: StepContext): Promise<Buffer> {
-  const [download] = await Promise.all([
-    page.waitForEvent('download', { timeout: ctx.stepTimeoutMs }),
-    page.click(selector, { timeout: ctx.stepTimeoutMs }),
-  ]);
-  return readDownload(download);
+  let answer: Response | undefined;
+  const onResponse = (response: Response) => {
+    if (!answer && response.request().isNavigationRequest() && response.frame() === page.mainFrame()) answer = response;
+  };
+  page.on('response', onResponse);
+  try {
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: ctx.stepTimeoutMs }),
+      page.click(selector, { timeout: ctx.stepTimeoutMs }),
+    ]);
+    if (answer && answer.status() !== 404) checkResponse(answer, 'download');
+    try {
+      return await readDownload(download);
+    } catch (error) {
+      // Chromium cancels a download whose answer is an error; by now its status has arrived.
+      if (answer && answer.status() !== 404) checkResponse(answer, 'download');
+      throw error;
+    }
+  } finally {
+    page.off('response', onResponse);
+  }
 }
 
 /** Export the whole inventory: clear the sticky filters, then download the CSV (or run the profile's hook). */
