@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { classify, CriticalError, InputError } from '../core/errors.js';
+import { parseFaults } from '../demo-portal/faults.js';
+import { parseOptions, RunOptionsSchema } from './config.js';
 import { toAscii } from './output.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -39,6 +41,8 @@ Examples:
   $ PORTAL_USER=me PORTAL_PASS=secret fleetpdf run --portal https://values.example.com`,
     )
     .action(async (opts: Record<string, unknown>) => {
+      // Options are checked before the run's modules load, so a typo fails in a fraction of a second.
+      checkRunOptions(opts);
       // Loaded on use: --help and option errors stay fast (no browser or SQLite modules).
       const { runCommand } = await import('./commands/run.js');
       setExit(await runCommand(opts));
@@ -61,6 +65,12 @@ Examples:
     });
 
   return cli;
+}
+
+/** The cheap checks of `fleetpdf run` (runCommand repeats them): options and the --faults spec. */
+function checkRunOptions(opts: Record<string, unknown>): void {
+  const options = parseOptions(RunOptionsSchema, opts);
+  if (options.faults && !options.portal) parseFaults(options.faults);
 }
 
 /** Entry point: one clear line and a meaningful exit code for every failure. */

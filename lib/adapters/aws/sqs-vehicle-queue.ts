@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import pLimit from 'p-limit';
 import { firstLine, InputError, TransientError } from '../../core/errors.js';
-import { VehicleMessageSchema, type VehicleMessage } from '../../cloud/contracts.js';
+import { RunInputSchema, VehicleMessageSchema, type VehicleMessage } from '../../cloud/contracts.js';
+import { validateRef } from '../../core/portal/inventory-csv.js';
 import { backoffMs, sleep } from './aws-errors.js';
 import { DEFAULT_SEND_BASE_DELAY_MS, DEFAULT_SEND_MAX_TRIES, DEFAULT_SEND_PARALLEL_BATCHES, SQS_BATCH_SIZE } from './constants.js';
 import type { SqsQueueDepth, SqsVehicleQueueOptions } from './types.js';
@@ -159,8 +160,17 @@ export function parseVehicleMessage(body: string): VehicleMessage {
   if (!parsed.success) {
     throw new InputError(`vehicle message is invalid: ${parsed.error.issues.map((x) => `${x.path.join('.') || 'body'}: ${x.message}`).join('; ')}`);
   }
+  // The ref and run id become tracking keys and `runs/<runId>/pdfs/<ref>.pdf`: refuse here, before
+  // any row, request or object, what the inventory and the state machine input would refuse.
+  const unsafe = validateRef(parsed.data.ref);
+  if (unsafe) throw new InputError(`vehicle message is invalid: ref: ${unsafe}`);
+  if (!RUN_ID.safeParse(parsed.data.runId).success) {
+    throw new InputError(`vehicle message is invalid: runId: ${JSON.stringify(parsed.data.runId.slice(0, 80))} is not a run id (letters, digits, ".", "_" and "-", at most 64)`);
+  }
   return parsed.data;
 }
+
+const RUN_ID = RunInputSchema.shape.runId.unwrap();
 
 function queueName(url: string): string {
   return url.slice(url.lastIndexOf('/') + 1) || url;

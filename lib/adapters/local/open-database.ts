@@ -1,4 +1,4 @@
-import { accessSync, constants as fsConstants, mkdirSync } from 'node:fs';
+import { accessSync, constants as fsConstants, mkdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import { firstLine, InputError } from '../../core/errors.js';
@@ -54,11 +54,20 @@ export function openDatabase(outDir: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOU
 
 /** Create the out dir and check that we may write there, before SQLite gives a vaguer answer. */
 export function ensureWritableDir(dir: string): void {
+  let isFile = false;
+  try {
+    isFile = statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false;
+  } catch {
+    // ENOTDIR and the like: mkdirSync below says so.
+  }
+  if (isFile) throw new InputError(`output folder ${dir} is a file, not a folder; choose another --out`);
   try {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, fsConstants.W_OK);
   } catch (error) {
-    throw new InputError(`output folder ${dir} is not writable (${reason(error)})`);
+    const code = (error as { code?: unknown }).code;
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? ': part of its path is a file, not a folder' : '';
+    throw new InputError(`output folder ${dir} is not writable (${reason(error)})${why}`);
   }
 }
 

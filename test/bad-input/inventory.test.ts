@@ -1,0 +1,171 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../lib/core/errors.js';
+import { parseInventoryCsv } from '../../lib/core/portal/inventory-csv.js';
+import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
+import type { RunReport } from '../../lib/core/report/types.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+const COLUMNS = { ref: 'Reference Number', vin: 'VIN' };
+const HEADER = 'Reference Number,VIN,Make';
+const VIN = '1HGCM82633A004352';
+
+/** The InputError a whole-file problem throws: one line, naming the problem. */
+function inputError(text: string): InputError {
+  try {
+    parseInventoryCsv(text, COLUMNS);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).not.toContain('\n');
+    return error as InputError;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('bad inventory CSVs (parseInventoryCsv)', () => {
+  it('malformed: an unclosed quote names the line it opens on', () => {
+    const text = `${HEADER}\nA1,${VIN},Honda\n"A2,${VIN},Honda\nA3,${VIN},Ford\n`;
+    expect(inputError(text).message).toMatch(/quote opened on line 3 that is never closed/);
+  });
+
+  it.each([
+    ['zero bytes', ''],
+    ['only whitespace and line breaks', ' \r\n\r\n  \n'],
+    ['only a BOM', '\uFEFF'],
+  ])('empty (%s): "the inventory CSV is empty"', (_what, text) => {
+    expect(inputError(text).message).toBe('the inventory CSV is empty');
+  });
+
+  it.each([
+    ['LF', `${HEADER}\n`],
+    ['CRLF + BOM', `\uFEFF${HEADER}\r\n\r\n`],
+  ])('header only (%s): "a header but no vehicles"', (_what, text) => {
+    expect(inputError(text).message).toBe('the inventory CSV has a header but no vehicles');
+  });
+
+  it('no ref column: names the column it wanted and the ones it found', () => {
+    expect(inputError('Stock,VIN\nS1,X\n').message).toBe(
+      'the inventory CSV has no "Reference Number" column (found: "Stock", "VIN")',
+    );
+  });
+
+  it('an HTML page instead of a CSV (logged out) says so, with its title', () => {
+    expect(inputError('<!DOCTYPE html><html><head><title>Sign in</title></head><body>x</body></html>').message).toMatch(
+      /HTML page \("Sign in"\) instead of the inventory CSV/,
+    );
+  });
+
+  it('a row with a different number of fields names the line and both counts', () => {
+    expect(inputError(`${HEADER}\nA1,${VIN},Honda\nA2,${VIN}\n`).message).toBe(
+      'the inventory CSV line 3 has 2 fields, the header has 3',
+    );
+  });
+
+  it('huge: 50,000 rows parse in well under 5 s and little memory', () => {
+    const rows = Array.from({ length: 50_000 }, (_, i) => `R${String(i).padStart(6, '0')},${VIN},Make ${i}`);
+    const text = `${HEADER}\r\n${rows.join('\r\n')}\r\n`;
+    global.gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    const parsed = parseInventoryCsv(text, COLUMNS);
+    const ms = performance.now() - started;
+    const grownMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+    expect(parsed.vehicles).toHaveLength(50_000);
+    expect(parsed.rejected).toEqual([]);
+    expect(ms).toBeLessThan(5000);
+    expect(grownMb).toBeLessThan(400);
+  });
+
+  it('BOM + CRLF + latin1 bytes: the header is found, rows keep their lines, odd bytes do not break refs', () => {
+    // A spreadsheet export in Windows-1252: "Citroën" as one byte 0xEB, decoded here as UTF-8 would be.
+    const bytes = Buffer.concat([
+      Buffer.from(`\uFEFF${HEADER}\r\nA1,${VIN},Citro`, 'utf8'),
+      Buffer.from([0xeb, 0x6e]),
+      Buffer.from(`\r\nA2,,Peugeot\r\n`, 'utf8'),
+    ]);
+    const parsed = parseInventoryCsv(bytes.toString('utf8'), COLUMNS);
+    expect(parsed.vehicles.map((v) => v.ref)).toEqual(['A1', 'A2']);
+    expect(parsed.vehicles[0]!.attributes?.Make).toBe('Citro\uFFFDn');
+    // The same file read as latin1 (the BOM bytes become "ï»¿"): still one line naming the column.
+    const latin1 = bytes.toString('latin1');
+    const error = inputError(latin1);
+    expect(error.message).toMatch(/no "Reference Number" column \(found: "ï»¿Reference Number"/);
+  });
+
+  it('duplicate refs (also differing only in case) are skipped naming the first line', () => {
+    const parsed = parseInventoryCsv(`${HEADER}\nA1,,x\nB2,,x\nA1,,x\na1,,x\n`, COLUMNS);
+    expect(parsed.vehicles.map((v) => v.ref)).toEqual(['A1', 'B2']);
+    expect(parsed.rejected).toEqual([
+      { ref: 'A1', reason: 'duplicate of line 2', line: 4 },
+      { ref: 'a1', reason: 'duplicate of line 2', line: 5 },
+    ]);
+  });
+
+  it.each([
+    ['a/b', 'contains "/"'],
+    ['..', 'not a file name'],
+    ['../etc/passwd', 'contains "/"'],
+    ['..hidden', 'starts with "."'],
+    ['AB 12', 'contains whitespace'],
+    ['Ünïcødé', 'non-ASCII character (U+00DC)'],
+    ['R\u200B1', 'non-ASCII character (U+200B)'],
+    ['x'.repeat(65), 'longer than 64 characters (65)'],
+    ['-rf', 'starts with "-"'],
+    ['CON', 'reserved file name on Windows'],
+    ['a\\b', 'contains "\\\\"'],
+  ])('unsafe ref %j is skipped with a reason naming it (%s); good rows still load', (ref, why) => {
+    const text = `${HEADER}\nGOOD1,,x\n"${ref.replaceAll('"', '""')}",,x\n`;
+    const parsed = parseInventoryCsv(text, COLUMNS);
+    expect(parsed.vehicles.map((v) => v.ref)).toEqual(['GOOD1']);
+    expect(parsed.rejected).toHaveLength(1);
+    expect(parsed.rejected[0]!.line).toBe(3);
+    expect(parsed.rejected[0]!.reason).toContain(why);
+    expect(parsed.rejected[0]!.reason).not.toContain('\n');
+  });
+});
+
+describe('bad refs end to end: the CLI against a demo portal whose export holds them', () => {
+  let portal: DemoPortal;
+  let dir: ReturnType<typeof tempDir>;
+  const bad = ['../escape', 'a/b', 'has space', 'Ünï', 'x'.repeat(80)];
+  beforeAll(async () => {
+    portal = await startDemoPortal({
+      vehicles: 4,
+      extraCsvRows: [
+        ...bad.map((ref) => ({ 'Reference Number': ref })),
+        // A row with no ref at all.
+        { 'Reference Number': '' },
+      ],
+    });
+    dir = tempDir();
+  });
+  afterAll(async () => {
+    await portal?.close();
+    dir?.cleanup();
+  });
+
+  it('skips each bad ref with a reason, downloads the good ones, writes nothing outside the run folder', async () => {
+    const result = await runCli(['run', '--portal', portal.url, '--out', dir.path, '--workers', '2', '--json'], {
+      PORTAL_USER: 'demo',
+      PORTAL_PASS: 'demo-pass',
+    });
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as RunReport;
+    expect(report.succeeded).toBe(4);
+    const skipped = new Map(report.skipped_refs.map((s) => [s.ref, s.reason]));
+    for (const ref of bad) {
+      const reason = [...skipped.entries()].find(([r]) => r === ref || (ref.length > 64 && r.startsWith('xxxx')))?.[1];
+      expect(reason, ref).toMatch(/unsafe ref/);
+    }
+    // Only the run folder and the database at the top; only the 4 PDFs in the run folder.
+    const top = readdirSync(dir.path).filter((f) => !f.startsWith('fleetpdf.db'));
+    expect(top).toEqual([report.runId]);
+    const pdfs = readdirSync(join(dir.path, report.runId)).filter((f) => f.endsWith('.pdf'));
+    expect(pdfs.sort()).toEqual(portal.inventory.map((v) => `${v.ref}.pdf`).sort());
+    expect(existsSync(join(dir.path, 'escape.pdf'))).toBe(false);
+    expect(readFileSync(join(dir.path, report.runId, 'report.json'), 'utf8')).toContain('unsafe ref');
+  });
+});
