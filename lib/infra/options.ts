@@ -157,6 +157,7 @@ export function optionsFromContext(node: Node, overrides: Partial<FleetPdfOption
 
 /** A URL carrying `user:pass@` would copy the password into every function's environment. */
 function hasNoUserInfo(url: string): boolean {
+  if (!URL.canParse(url)) return true; // the URL check itself reports it
   const parsed = new URL(url);
   return !parsed.username && !parsed.password;
 }
