@@ -1,6 +1,6 @@
 import { writeFileSync, renameSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FleetPdfError } from '../core/errors.js';
+import { InputError, type FleetPdfError } from '../core/errors.js';
 import type { PortalProfile, StepContext } from '../core/portal/profile.js';
 import { SessionManager } from '../core/portal/session-manager.js';
 import { fetchDocumentInPage, loginInBrowser } from '../core/portal/steps.js';
@@ -21,6 +21,12 @@ import { sampleRssMb } from '../system/process-rss.js';
 export interface LocalJobOptions {
   profile: PortalProfile;
   portalUrl: string;
+  /**
+   * What identifies the portal in the run record, compared on resume: a run never resumes
+   * against another portal or profile. @default portalUrl (the demo portal passes a fixed
+   * name: its port changes every start)
+   */
+  portalName?: string;
   credentials: Credentials;
   outDir: string;
   workers: number;
@@ -180,6 +186,13 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
 
 function openRun(store: SqliteStore, options: LocalJobOptions): { runId: string; folder: string; resumed: boolean } {
   const latest = options.forceNew ? undefined : store.latestUnfinishedRun();
+  const portal = options.portalName ?? options.portalUrl;
+  if (latest && (latest.portal !== portal || latest.profile !== options.profile.name)) {
+    throw new InputError(
+      `the newest unfinished run ${latest.runId} was against ${latest.portal} (${latest.profile}), not ${portal} ` +
+        `(${options.profile.name}): pass --new to start a run here, or use the same --portal/--profile (or another --out)`,
+    );
+  }
   if (latest) {
     store.recoverRun(latest.runId);
     const retried = store.retryFailed(latest.runId);
@@ -189,7 +202,7 @@ function openRun(store: SqliteStore, options: LocalJobOptions): { runId: string;
   const created = store.createRun({
     outDir: options.outDir,
     profile: options.profile.name,
-    portal: options.portalUrl,
+    portal,
     options: options.label ?? {},
   });
   return { ...created, resumed: false };

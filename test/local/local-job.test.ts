@@ -147,6 +147,20 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
     expect(report.pending.length + report.succeeded).toBe(30);
   }, 120_000);
 
+  it('refuses to resume a run that was against another portal, and starts one with forceNew', async () => {
+    portal = await startDemoPortal({ vehicles: 6 });
+    dir = tempDir();
+    const stop = new AbortController();
+    const first = await runAgainst(portal, dir.path, { workers: 1, signal: stop.signal, onStart: () => stop.abort() });
+    expect(first.report.status).toBe('stopped');
+    await expect(runAgainst(portal, dir.path, { portalName: 'https://other.example.com' })).rejects.toThrow(
+      /unfinished run .* was against .*pass --new/,
+    );
+    const fresh = await runAgainst(portal, dir.path, { portalName: 'https://other.example.com', forceNew: true });
+    expect(fresh.report.runId).not.toBe(first.report.runId);
+    expect(fresh.report.succeeded).toBe(6);
+  }, 120_000);
+
   it('skips bad inventory lines with their reason and still downloads the rest', async () => {
     const row = (ref: string, vin = '') => ({ 'Reference Number': ref, VIN: vin, Year: '2020', Make: 'Test', Model: 'Bad' });
     portal = await startDemoPortal({ vehicles: 10 });

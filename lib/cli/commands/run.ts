@@ -52,6 +52,7 @@ export async function runCommand(raw: Record<string, unknown>): Promise<number> 
     const result = await runLocalJob({
       profile,
       portalUrl: options.portal ?? demo!.url,
+      portalName: demo ? 'bundled demo portal' : options.portal,
       credentials,
       outDir: resolve(options.out),
       workers: options.workers,

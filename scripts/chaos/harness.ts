@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO_CREDENTIALS, startDemoPortal, type DemoPortal, type DemoPortalOptions } from '../../lib/demo-portal/index.js';
+import { runLocalJob, type LocalJobOptions, type LocalJobResult } from '../../lib/local/local-job.js';
+import { dealerValues } from '../../lib/profiles/index.js';
+
+/** A fresh --out folder; removed by `cleanup` unless the scenario wants it kept for a post-mortem. */
+export function tempOut(name: string): { path: string; cleanup: () => void } {
+  const path = mkdtempSync(join(tmpdir(), `fleetpdf-chaos-${name}-`));
+  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Start a demo portal, run `body`, always close the portal. */
+export async function withPortal<T>(options: DemoPortalOptions, body: (portal: DemoPortal) => Promise<T>): Promise<T> {
+  const portal = await startDemoPortal(options);
+  try {
+    return await body(portal);
+  } finally {
+    await portal.close();
+  }
+}
+
+export interface LocalRun extends LocalJobResult {
+  /** Times each ref was marked DONE in this process. */
+  doneMarks: Map<string, number>;
+}
+
+/**
+ * A full local run against a demo portal with the test suite's timeouts (see
+ * test/helpers/local-run.ts `runAgainst`): 8 workers, 3 attempts, 4 s steps, 12 s per vehicle.
+ */
+export async function runLocal(portal: DemoPortal, outDir: string, overrides: Partial<LocalJobOptions> = {}): Promise<LocalRun> {
+  const doneMarks = new Map<string, number>();
+  const onAttempt = overrides.onAttempt;
+  const result = await runLocalJob({
+    profile: dealerValues,
+    portalUrl: portal.url,
+    portalName: 'chaos demo portal',
+    credentials: DEMO_CREDENTIALS,
+    outDir,
+    workers: 8,
+    forceNew: false,
+    maxAttempts: 3,
+    retryBaseDelayMs: 50,
+    vehicleTimeoutMs: 12_000,
+    stepTimeoutMs: 4000,
+    blockResources: true,
+    log: () => undefined,
+    ...overrides,
+    onAttempt: (attempt) => {
+      if (attempt.result === 'done') doneMarks.set(attempt.ref, (doneMarks.get(attempt.ref) ?? 0) + 1);
+      onAttempt?.(attempt);
+    },
+  });
+  return { ...result, doneMarks };
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

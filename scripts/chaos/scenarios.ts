@@ -1,0 +1,262 @@
+import type { DemoPortal, DemoPortalOptions } from '../../lib/demo-portal/index.js';
+import { DEMO_CREDENTIALS } from '../../lib/demo-portal/index.js';
+import type { LocalJobOptions } from '../../lib/local/local-job.js';
+import { startCli, type CliResult } from '../../test/helpers/cli.js';
+import { checkInvariants, doneRefs, type InvariantResult } from './invariants.js';
+import { runLocal, sleep, tempOut, withPortal, type LocalRun } from './harness.js';
+import type { Scenario, ScenarioOptions, ScenarioResult } from './types.js';
+
+type Measured = Omit<ScenarioResult, 'ok' | 'wallSeconds'>;
+
+function measured(name: string, vehicles: number, inv: InvariantResult, problems: string[], notes: Measured['notes']): Measured {
+  return {
+    scenario: name,
+    vehicles,
+    done: inv.done,
+    failed: inv.failed,
+    topFailReason: inv.topFailReason,
+    failedWithoutReason: inv.failedWithoutReason,
+    inDlq: 0,
+    lost: inv.lost,
+    duplicates: inv.duplicates,
+    wrong: inv.wrong,
+    problems: [...problems, ...inv.details.slice(0, 10)],
+    notes,
+  };
+}
+
+/** The common shape: one in-process local run against a portal with faults, then the invariants. */
+async function localScenario(
+  name: string,
+  opts: ScenarioOptions,
+  vehicles: number,
+  portalOptions: DemoPortalOptions,
+  jobOptions: (portal: DemoPortal) => Partial<LocalJobOptions>,
+  extra: (portal: DemoPortal, run: LocalRun, problems: string[], notes: Measured['notes']) => void = () => undefined,
+): Promise<Measured> {
+  const out = tempOut(name);
+  let keep = false;
+  try {
+    return await withPortal({ vehicles, ...portalOptions }, async (portal) => {
+      const run = await runLocal(portal, out.path, jobOptions(portal));
+      const inv = checkInvariants({ outDir: out.path, inventory: portal.inventory, doneMarks: run.doneMarks });
+      const problems: string[] = [];
+      const notes: Measured['notes'] = {
+        status: run.report.status,
+        retries: run.report.retries,
+        session_refreshes: run.report.session_refreshes,
+      };
+      if (run.report.status !== 'completed') problems.push(`run ${run.report.status}: ${run.report.stop_reason ?? '?'}`);
+      extra(portal, run, problems, notes);
+      const result = measured(name, vehicles, inv, problems, notes);
+      keep = result.problems.length > 0 || inv.lost + inv.duplicates + inv.wrong > 0;
+      if (keep) result.notes.kept = out.path;
+      return result;
+    });
+  } finally {
+    if (!keep) out.cleanup();
+  }
+}
+
+const fiveXx: Scenario = {
+  name: '5xx',
+  description: 'transient 500/502/503 on 10% of protected requests',
+  defaultVehicles: 150,
+  run: (o) => localScenario('5xx', o, o.vehicles ?? 150, { faults: '5xx=0.1' }, () => ({})),
+};
+
+const hang: Scenario = {
+  name: 'hang',
+  description: '2% of protected requests never answer (4 s step timeout)',
+  defaultVehicles: 150,
+  run: (o) => localScenario('hang', o, o.vehicles ?? 150, { faults: 'hang=0.02' }, () => ({ stepTimeoutMs: 4000 })),
+};
+
+const ratelimit: Scenario = {
+  name: 'ratelimit',
+  description: '429 above 3 requests in flight (8 workers)',
+  defaultVehicles: 150,
+  run: (o) =>
+    localScenario('ratelimit', o, o.vehicles ?? 150, { faults: 'ratelimit=3', pdfLatencyMs: 20 }, () => ({}), (portal, run, _p, notes) => {
+      notes.ratelimited = portal.stats().faultsInjected.ratelimit;
+      if (run.report.concurrency_lowest !== undefined) notes.concurrency_lowest = run.report.concurrency_lowest;
+    }),
+};
+
+const session: Scenario = {
+  name: 'session',
+  description: 'session expires every 100 requests, kicked every 150: one login per refresh, not per worker',
+  defaultVehicles: 200,
+  run: (o) =>
+    localScenario('session', o, o.vehicles ?? 200, { faults: 'expire=100,kick=150' }, () => ({}), (portal, run, problems, notes) => {
+      const s = portal.stats();
+      notes.logins = s.logins;
+      notes.expired = s.sessionsEnded.expired;
+      notes.kicked = s.sessionsEnded.kicked;
+      notes.replaced = s.sessionsEnded.replaced;
+      if (s.logins !== 1 + run.report.session_refreshes) {
+        problems.push(`logins ${s.logins} != 1 + session_refreshes ${run.report.session_refreshes}`);
+      }
+      if (s.sessionsEnded.replaced !== 0) problems.push(`sessionsEnded.replaced = ${s.sessionsEnded.replaced} (a login per worker?)`);
+      if (s.sessionsEnded.expired + s.sessionsEnded.kicked === 0) problems.push('no session ended: the faults did not bite');
+    }),
+};
+
+const interfere: Scenario = {
+  name: 'interfere',
+  description: "5% of PDF requests answered with the session's current (other) vehicle",
+  defaultVehicles: 150,
+  run: (o) =>
+    localScenario('interfere', o, o.vehicles ?? 150, { faults: 'interfere=0.05' }, () => ({}), (portal, run, problems, notes) => {
+      const served = portal.stats().wrongPdfServed;
+      notes.wrong_served = served;
+      notes.wrong_rejected = run.report.wrong_documents_rejected;
+      if (run.report.wrong_documents_rejected !== served) {
+        problems.push(`wrong_documents_rejected ${run.report.wrong_documents_rejected} != portal wrongPdfServed ${served}`);
+      }
+    }),
+};
+
+const down: Scenario = {
+  name: 'down',
+  description: 'portal answers 503 to everything for 20 s mid-run; the breaker pauses instead of failing refs',
+  defaultVehicles: 150,
+  run: (o) => {
+    const vehicles = o.vehicles ?? 150;
+    let downAt = -1;
+    return localScenario(
+      'down',
+      o,
+      vehicles,
+      { pdfLatencyMs: 20 },
+      (portal) => {
+        let done = 0;
+        let wentDown = false;
+        let startedAt = 0;
+        return {
+          breaker: { pauseMs: 2000 },
+          onStart: () => {
+            startedAt = Date.now();
+          },
+          onAttempt: (a) => {
+            if (a.result !== 'done') return;
+            done += 1;
+            // "mid-run": once a fifth of the inventory is DONE, take the portal down for 20 s.
+            if (!wentDown && done >= Math.max(1, Math.floor(vehicles / 5))) {
+              wentDown = true;
+              downAt = Math.round((Date.now() - startedAt) / 100) / 10;
+              portal.setFaults('down=20');
+            }
+          },
+        };
+      },
+      (portal, run, problems, notes) => {
+        notes.down_at_s = downAt;
+        notes.breaker_opens = run.report.breaker_opens ?? 0;
+        notes.down_503s = portal.stats().faultsInjected.down;
+        if (downAt < 0) problems.push('the portal was never taken down');
+        if ((run.report.breaker_opens ?? 0) < 1) problems.push('breaker_opens = 0: the breaker never opened');
+        if (run.report.succeeded !== vehicles) problems.push(`only ${run.report.succeeded}/${vehicles} DONE`);
+      },
+    );
+  },
+};
+
+const cliCreds = { PORTAL_USER: DEMO_CREDENTIALS.username, PORTAL_PASS: DEMO_CREDENTIALS.password };
+
+function randomInt(min: number, max: number): number {
+  return min + Math.floor(Math.random() * (max - min + 1));
+}
+
+const kill: Scenario = {
+  name: 'kill',
+  description: 'CLI child process SIGKILLed three times after 10-60 PDFs, then resumed to the end',
+  defaultVehicles: 200,
+  run: async (o) => {
+    const vehicles = o.vehicles ?? 200;
+    const out = tempOut('kill');
+    let keep = false;
+    try {
+      return await withPortal({ vehicles, pdfLatencyMs: 30 }, async (portal) => {
+        const args = ['run', '--portal', portal.url, '--out', out.path, '--workers', '8', '--retry-delay', '50', '--step-timeout', '10', '--json'];
+        const problems: string[] = [];
+        const doneBeforeKill = new Set<string>();
+        const killPoints: number[] = [];
+        for (let k = 0; k < 3; k += 1) {
+          const target = randomInt(10, 60);
+          killPoints.push(target);
+          const base = portal.stats().pdfRequests;
+          const child = startCli(args, cliCreds);
+          const deadline = Date.now() + 90_000;
+          let exited: CliResult | undefined;
+          void child.done.then((r) => (exited = r));
+          while (!exited && portal.stats().pdfRequests - base < target && Date.now() < deadline) await sleep(10);
+          if (exited) {
+            problems.push(`run ${k + 1} ended (code ${exited.code}) before ${target} PDFs: ${exited.stderr.trim().split('\n').pop() ?? ''}`);
+            break;
+          }
+          child.child.kill('SIGKILL');
+          const killed = await child.done;
+          if (killed.signal !== 'SIGKILL') problems.push(`run ${k + 1}: expected death by SIGKILL, got code ${killed.code}`);
+          for (const ref of doneRefs(out.path)) doneBeforeKill.add(ref);
+        }
+        const final = await startCli(args, cliCreds).done;
+        if (final.code !== 0) problems.push(`final run exit ${final.code}: ${final.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+        const served = portal.stats().pdfServed;
+        const inv = checkInvariants({ outDir: out.path, inventory: portal.inventory, doneBeforeKill, pdfServed: served });
+        if (inv.done !== vehicles) problems.push(`only ${inv.done}/${vehicles} DONE after the final run`);
+        const refetched = Object.values(served).filter((n) => n > 1).length;
+        const result = measured('kill', vehicles, inv, problems, {
+          kill_after_pdfs: killPoints.join('/'),
+          done_before_kills: doneBeforeKill.size,
+          refetched_in_flight: refetched,
+        });
+        keep = result.problems.length > 0 || inv.lost + inv.duplicates + inv.wrong > 0;
+        if (keep) result.notes.kept = out.path;
+        return result;
+      });
+    } finally {
+      if (!keep) out.cleanup();
+    }
+  },
+};
+
+const badCredentials: Scenario = {
+  name: 'badcreds',
+  description: 'wrong PORTAL_PASS via the CLI: one failed login, exit 3, zero PDFs requested',
+  defaultVehicles: 20,
+  run: async (o) => {
+    const vehicles = o.vehicles ?? 20;
+    const out = tempOut('badcreds');
+    try {
+      return await withPortal({ vehicles }, async (portal) => {
+        const result = await startCli(['run', '--portal', portal.url, '--out', out.path, '--workers', '8'], {
+          PORTAL_USER: DEMO_CREDENTIALS.username,
+          PORTAL_PASS: 'not-the-password',
+        }).done;
+        const s = portal.stats();
+        const problems: string[] = [];
+        if (result.code !== 3) problems.push(`exit ${result.code}, expected 3`);
+        if (s.failedLogins !== 1) problems.push(`failedLogins ${s.failedLogins}, expected exactly 1`);
+        if (s.logins !== 0) problems.push(`logins ${s.logins}, expected 0`);
+        if (s.pdfRequests !== 0) problems.push(`${s.pdfRequests} PDFs requested, expected 0`);
+        if ((result.stdout + result.stderr).includes('not-the-password')) problems.push('the password appears in the output');
+        const inv = checkInvariants({ outDir: out.path, inventory: [] });
+        return {
+          ...measured('badcreds', vehicles, inv, problems, {
+            exit: result.code ?? -1,
+            failed_logins: s.failedLogins,
+            pdf_requests: s.pdfRequests,
+            message: result.stderr.trim().split('\n').pop()?.slice(0, 80) ?? '',
+          }),
+          // Nothing was registered: the run stopped before the inventory, so nothing can be lost.
+          done: 0,
+        };
+      });
+    } finally {
+      out.cleanup();
+    }
+  },
+};
+
+export const SCENARIOS: Scenario[] = [fiveXx, hang, ratelimit, session, interfere, kill, down, badCredentials];
