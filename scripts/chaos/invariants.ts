@@ -10,8 +10,12 @@ export interface InvariantInput {
   inventory: DemoVehicle[];
   /** Times each ref was marked DONE in-process (onAttempt result 'done'), when known. */
   doneMarks?: Map<string, number>;
-  /** Refs that were DONE before a kill, and the portal's pdfServed per requested ref. */
-  doneBeforeKill?: Set<string>;
+  /**
+   * Refs that were DONE right after a kill, with the portal's pdfServed count for them at that
+   * moment (the first kill they were DONE at); with `pdfServed`, the final counts. Any serve
+   * after that is a re-download of a DONE ref.
+   */
+  doneBeforeKill?: Map<string, number>;
   pdfServed?: Record<string, number>;
 }
 
@@ -115,11 +119,11 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
       details.push(`${ref}: marked DONE ${marks} times`);
     }
   }
-  for (const ref of input.doneBeforeKill ?? []) {
+  for (const [ref, servedAtKill] of input.doneBeforeKill ?? []) {
     const served = input.pdfServed?.[ref] ?? 0;
-    if (served > 1) {
-      result.duplicates += served - 1;
-      details.push(`${ref}: DONE before a kill, served ${served} times`);
+    if (served > servedAtKill) {
+      result.duplicates += served - servedAtKill;
+      details.push(`${ref}: DONE at a kill (served ${servedAtKill}x by then), served ${served - servedAtKill} more time(s) afterwards`);
     }
   }
   return result;

@@ -180,7 +180,7 @@ const kill: Scenario = {
       return await withPortal({ vehicles, pdfLatencyMs: 30 }, async (portal) => {
         const args = ['run', '--portal', portal.url, '--out', out.path, '--workers', '8', '--retry-delay', '50', '--step-timeout', '10', '--json'];
         const problems: string[] = [];
-        const doneBeforeKill = new Set<string>();
+        const doneBeforeKill = new Map<string, number>();
         const killPoints: number[] = [];
         for (let k = 0; k < 3; k += 1) {
           const target = randomInt(10, 60);
@@ -198,7 +198,10 @@ const kill: Scenario = {
           child.child.kill('SIGKILL');
           const killed = await child.done;
           if (killed.signal !== 'SIGKILL') problems.push(`run ${k + 1}: expected death by SIGKILL, got code ${killed.code}`);
-          for (const ref of doneRefs(out.path)) doneBeforeKill.add(ref);
+          // The child is dead: nothing more reaches the portal from it. Remember how often each
+          // newly DONE ref had been served by now; any later serve is a re-download.
+          const servedNow = portal.stats().pdfServed;
+          for (const ref of doneRefs(out.path)) if (!doneBeforeKill.has(ref)) doneBeforeKill.set(ref, servedNow[ref] ?? 0);
         }
         const final = await startCli(args, cliCreds).done;
         if (final.code !== 0) problems.push(`final run exit ${final.code}: ${final.stderr.trim().split('\n').slice(-2).join(' | ')}`);
