@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Download, Page, Response } from 'playwright-core';
 import {
   LoginRejectedError,
@@ -136,10 +137,10 @@ export async function openPortalPage(
 async function readDownload(download: Download): Promise<Buffer> {
   const failure = await download.failure();
   if (failure) throw new TransientError(`download failed: ${failure}`, 'download_failed');
-  const stream = await download.createReadStream();
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  // Read the finished file, not download.createReadStream(): a stream whose browser dies
+  // mid-read rejects inside Playwright where nobody can catch it (an unhandled rejection).
+  const path = await download.path();
+  return readFile(path);
 }
 
 /**
