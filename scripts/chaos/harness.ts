@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_CREDENTIALS, startDemoPortal, type DemoPortal, type DemoPortalOptions } from '../../lib/demo-portal/index.js';
-import { runLocalJob, type LocalJobOptions, type LocalJobResult } from '../../lib/local/local-job.js';
-import { dealerValues } from '../../lib/profiles/index.js';
+import { startDemoPortal, type DemoPortal, type DemoPortalOptions } from '../../lib/demo-portal/index.js';
+import type { LocalJobOptions, LocalJobResult } from '../../lib/local/local-job.js';
+import { runAgainst } from '../../test/helpers/test-job.js';
 
 /** A fresh --out folder; removed by `cleanup` unless the scenario wants it kept for a post-mortem. */
 export function tempOut(name: string): { path: string; cleanup: () => void } {
@@ -27,26 +27,14 @@ export interface LocalRun extends LocalJobResult {
 }
 
 /**
- * A full local run against a demo portal with the test suite's timeouts (see
- * test/helpers/local-run.ts `runAgainst`): 8 workers, 3 attempts, 4 s steps, 12 s per vehicle.
+ * A full local run against a demo portal with the test suite's timeouts (`runAgainst` of
+ * test/helpers/test-job.ts): 8 workers, 3 attempts, 4 s steps, 12 s per vehicle.
  */
 export async function runLocal(portal: DemoPortal, outDir: string, overrides: Partial<LocalJobOptions> = {}): Promise<LocalRun> {
   const doneMarks = new Map<string, number>();
   const onAttempt = overrides.onAttempt;
-  const result = await runLocalJob({
-    profile: dealerValues,
-    portalUrl: portal.url,
+  const result = await runAgainst(portal, outDir, {
     portalName: 'chaos demo portal',
-    credentials: DEMO_CREDENTIALS,
-    outDir,
-    workers: 8,
-    forceNew: false,
-    maxAttempts: 3,
-    retryBaseDelayMs: 50,
-    vehicleTimeoutMs: 12_000,
-    stepTimeoutMs: 4000,
-    blockResources: true,
-    log: () => undefined,
     ...overrides,
     onAttempt: (attempt) => {
       if (attempt.result === 'done') doneMarks.set(attempt.ref, (doneMarks.get(attempt.ref) ?? 0) + 1);
