@@ -23,6 +23,12 @@ export const Env = {
   STEP_TIMEOUT_SECS: 'STEP_TIMEOUT_SECS',
   /** Progress polls without a finished vehicle before the run counts as stalled. */
   STALL_POLLS: 'STALL_POLLS',
+  /** The downloader's SQS event source mapping (UUID): paused and resumed by the circuit breaker. */
+  DOWNLOADER_MAPPING_ID: 'DOWNLOADER_MAPPING_ID',
+  /** How long a paused run waits before it probes the portal again; also how long a parked message stays hidden. */
+  PAUSE_SECS: 'PAUSE_SECS',
+  /** Resume probes that may fail in a row before the run ends as paused. */
+  MAX_PAUSES: 'MAX_PAUSES',
 } as const;
 export type EnvName = (typeof Env)[keyof typeof Env];
 
@@ -98,8 +104,26 @@ export interface RunState {
     idlePolls: number;
     stalled: boolean;
     polls: number;
+    /** The circuit breaker is open: the downloads are paused for this reason. */
+    paused?: { reason: string; critical: boolean; since: number };
   };
   report?: { status: string; reportKey: string; manifestKey: string; succeeded: number; failed: number; inDlq: number };
+  /** Set while the circuit breaker holds the run (see lib/cloud/pause-run.ts). */
+  pause?: RunPause;
+}
+
+/** A paused run, as the state machine sees it. */
+export interface RunPause {
+  /** Why the breaker opened, one line. */
+  reason: string;
+  /** Resume probes so far. */
+  probes: number;
+  /** The last probe found the portal healthy: the downloads flow again. */
+  resumed: boolean;
+  /** No more automatic probes: the run ends as `Paused` with `cause`. */
+  gaveUp: boolean;
+  /** The execution's failure cause when it gives up: `paused: <reason>; ...how to resume`. */
+  cause?: string;
 }
 
 /** DynamoDB layouts. */

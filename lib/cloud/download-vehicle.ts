@@ -15,6 +15,11 @@ const MAX_VISIBILITY_SECS = 12 * 60 * 60;
  * (a batch item failure) with the message's visibility set to the backoff, so SQS redelivers
  * it then; the last failed attempt is marked FAILED and still thrown, so SQS moves the
  * message to the DLQ for a redrive; a vehicle that can never succeed is FAILED and deleted.
+ *
+ * Every outcome feeds the run's shared circuit breaker. While it is open (the portal as a
+ * whole is failing, or the credentials stopped working) a message is parked: sent again as a
+ * new message hidden for the pause (the original is deleted), so waiting out an outage
+ * never walks a vehicle into the DLQ.
  */
 export async function handleVehicleMessage(record: SQSRecord): Promise<void> {
   const rt = cloudRuntime();
@@ -22,6 +27,14 @@ export async function handleVehicleMessage(record: SQSRecord): Promise<void> {
   const attempts = Math.max(0, Number(record.attributes.ApproximateReceiveCount ?? '1') - 1);
   // Keys go with each line, not appendKeys: invocations may share this module (the offline run).
   const keys = { runId: message.runId, ref: message.ref, attempt: attempts + 1 };
+  const park = async (why: string) => {
+    await rt.aws.queue.park(message, rt.settings.pauseSecs);
+    metrics.addMetric('parked', MetricUnit.Count, 1);
+    logger.info('parked while the run is paused', { ...keys, why });
+  };
+  const open = await rt.breaker.openTrip(message.runId);
+  if (open) return park(open.reason);
+
   const counters = rt.aws.counters;
   const lane = rt.lanes.acquire();
   try {
@@ -47,6 +60,7 @@ export async function handleVehicleMessage(record: SQSRecord): Promise<void> {
       },
     );
     if (outcome.kind === 'done') {
+      await rt.breaker.record(message.runId).catch(() => undefined);
       metrics.addMetric('downloaded', MetricUnit.Count, 1);
       metrics.addMetric('duration', MetricUnit.Milliseconds, outcome.durationMs);
       logger.info('stored', { ...keys, bytes: outcome.bytes, key: outcome.storageKey, durationMs: outcome.durationMs });
@@ -58,6 +72,8 @@ export async function handleVehicleMessage(record: SQSRecord): Promise<void> {
     }
     const { error } = outcome;
     if (leavesPageBroken(error)) await rt.pool.recycle(lane);
+    const tripped = await rt.breaker.record(message.runId, error);
+    if (tripped) logger.error('circuit breaker opened: pausing the run', { ...keys, reason: tripped.reason, critical: tripped.critical });
     const decision = rt.retry.decide(error, attempts);
     const failure = { error: error.message, reason: error.reason, attempts: attempts + 1 };
     logger.warn('attempt failed', { ...keys, reason: error.reason, error: error.message, decision: decision.action });
@@ -73,12 +89,14 @@ export async function handleVehicleMessage(record: SQSRecord): Promise<void> {
       metrics.addMetric('failed', MetricUnit.Count, 1);
       await rt.aws.tracker.markFailed(message.runId, message.ref, failure);
       if (error.disposition === Disposition.FAIL) return; // can never succeed: FAILED, message deleted
-      // Out of attempts: visible again at once and thrown, so the next receive moves it to the DLQ.
+      // Out of attempts: visible again at once and thrown, so the next receive moves it to the
+      // DLQ (SQS's own move keeps its source queue, which "redrive to source" needs).
       await rt.aws.queue.changeVisibility(record.receiptHandle, 0).catch(() => undefined);
       throw error;
     }
-    // Stop: not this vehicle's fault (credentials, config); leave the message for later.
-    throw error;
+    // Stop: not this vehicle's fault (credentials, config). The breaker is open now; the
+    // attempt is not counted and the vehicle waits for the run to resume.
+    return park(error.reason);
   } finally {
     rt.lanes.release(lane);
   }

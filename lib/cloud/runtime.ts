@@ -4,6 +4,7 @@ import { fromEnv, type AwsAdapters } from '../adapters/aws/index.js';
 import { PagePool } from '../browser/page-pool.js';
 import { InputError } from '../core/errors.js';
 import { RetryPolicy } from '../core/pipeline/retry-policy.js';
+import { SharedCircuitBreaker } from '../core/pipeline/shared-breaker.js';
 import type { PortalProfile, StepContext } from '../core/portal/profile.js';
 import { SessionManager } from '../core/portal/session-manager.js';
 import { loginInBrowser } from '../core/portal/steps.js';
@@ -18,6 +19,8 @@ const CloudSettingsSchema = z.object({
   [Env.VEHICLE_TIMEOUT_SECS]: z.coerce.number().int().min(1).max(900).default(90),
   [Env.STEP_TIMEOUT_SECS]: z.coerce.number().int().min(1).max(300).default(20),
   [Env.STALL_POLLS]: z.coerce.number().int().min(1).max(10_000).default(20),
+  [Env.PAUSE_SECS]: z.coerce.number().int().min(1).max(900).default(60),
+  [Env.MAX_PAUSES]: z.coerce.number().int().min(0).max(100).default(5),
 });
 
 export interface CloudSettings {
@@ -27,6 +30,10 @@ export interface CloudSettings {
   vehicleTimeoutMs: number;
   stepTimeoutMs: number;
   stallPolls: number;
+  /** A paused run waits this long between resume probes; a parked message stays hidden as long. */
+  pauseSecs: number;
+  /** Resume probes that may fail in a row before the run gives up as paused. */
+  maxPauses: number;
 }
 
 export function cloudSettings(env: NodeJS.ProcessEnv = process.env): CloudSettings {
@@ -43,6 +50,8 @@ export function cloudSettings(env: NodeJS.ProcessEnv = process.env): CloudSettin
     vehicleTimeoutMs: s.VEHICLE_TIMEOUT_SECS * 1000,
     stepTimeoutMs: s.STEP_TIMEOUT_SECS * 1000,
     stallPolls: s.STALL_POLLS,
+    pauseSecs: s.PAUSE_SECS,
+    maxPauses: s.MAX_PAUSES,
   };
 }
 
@@ -54,6 +63,8 @@ export interface CloudRuntime {
   pool: PagePool;
   session: SessionManager;
   retry: RetryPolicy;
+  /** The run's circuit breaker, shared with every other container through the session table. */
+  breaker: SharedCircuitBreaker;
   /** This container; the report's per-worker rows group by it. */
   workerId: string;
   /** Page lanes for concurrent records (one in a real Lambda; several in the offline run). */
@@ -77,6 +88,13 @@ export class LaneIds {
     this.#busy.delete(id);
   }
 }
+
+/**
+ * First retry delay of a vehicle in the cloud (full jitter, doubling). SQS visibility counts
+ * whole seconds, and a retry some seconds later gives the shared circuit breaker time to see
+ * a portal-wide failure before a vehicle's attempts run out.
+ */
+export const CLOUD_RETRY_BASE_DELAY_MS = 5000;
 
 let runtime: CloudRuntime | undefined;
 
@@ -108,6 +126,7 @@ function createRuntime(): CloudRuntime {
   });
   const workerId = process.env.AWS_LAMBDA_LOG_STREAM_NAME?.slice(-8) || `c-${randomUUID().slice(0, 8)}`;
   let session: SessionManager | undefined;
+  let breaker: SharedCircuitBreaker | undefined;
   return {
     settings,
     aws,
@@ -122,7 +141,11 @@ function createRuntime(): CloudRuntime {
       });
       return session;
     },
-    retry: new RetryPolicy({ maxAttempts: settings.maxAttempts }),
+    retry: new RetryPolicy({ maxAttempts: settings.maxAttempts, baseDelayMs: CLOUD_RETRY_BASE_DELAY_MS }),
+    get breaker() {
+      breaker ??= new SharedCircuitBreaker({ store: aws.breaker });
+      return breaker;
+    },
     workerId,
     lanes: new LaneIds('download'),
   };

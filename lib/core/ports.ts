@@ -113,3 +113,34 @@ export interface RunCounterStore {
   add(runId: string, deltas: Partial<Record<CounterName, number>>): Promise<void>;
   get(runId: string): Promise<Record<CounterName, number>>;
 }
+
+/** Outcomes of a run's recent window, summed over every worker that shares it. */
+export interface BreakerWindow {
+  samples: number;
+  errors: number;
+}
+
+/** Why a shared breaker opened. */
+export interface BreakerTrip {
+  /** One line: what failed, e.g. `http_503: portal answered 503`. */
+  reason: string;
+  /** Not the portal's bad luck but ours (credentials, config): no automatic resume. */
+  critical: boolean;
+  /** Epoch ms. */
+  openedAt: number;
+}
+
+/**
+ * The circuit breaker's state for workers that are separate processes (the cloud's Lambdas):
+ * a sliding window of outcomes and the open/closed flag, per run.
+ */
+export interface BreakerStore {
+  /** Count one outcome in the run's current window; returns the window's totals. */
+  record(runId: string, failed: boolean): Promise<BreakerWindow>;
+  /** Open the breaker; false when it was already open (someone else tripped it first). */
+  trip(runId: string, trip: BreakerTrip): Promise<boolean>;
+  /** The trip, while the breaker is open. */
+  state(runId: string): Promise<BreakerTrip | undefined>;
+  /** Close it again and forget the window. */
+  reset(runId: string): Promise<void>;
+}

@@ -1,3 +1,4 @@
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { Env, FunctionName } from '../cloud/contracts.js';
@@ -53,7 +54,8 @@ export interface DownloaderProps {
  * The SQS consumer: per message, skip if DONE, fetch and verify the PDF with the shared
  * session, put it to `runs/<runId>/pdfs/<ref>.pdf`, mark DONE with a conditional write; a
  * failure is recorded and reported back as a batch item failure (the message returns after
- * its visibility timeout and lands in the DLQ after `maxAttempts` receives).
+ * its visibility timeout and lands in the DLQ after `maxAttempts` receives). While the
+ * run's circuit breaker is open, messages are parked (sent again, delayed) instead.
  */
 export class Downloader extends Construct {
   readonly worker: WorkerFunction;
@@ -103,5 +105,23 @@ export class Downloader extends Construct {
     props.secrets.grantRead(this.worker);
     // The event source mapping's grant (Receive/Delete/ChangeMessageVisibility/GetQueueAttributes
     // on the queue) also covers the handler's own ChangeMessageVisibility calls (retry backoff).
+    // Parking a message while the run is paused sends it again.
+    props.queue.grantSendVehicles(this.worker);
+  }
+
+  /**
+   * Let a function switch this downloader's event source mapping off and on (the circuit
+   * breaker's pause): its id in `DOWNLOADER_MAPPING_ID`, and Get/UpdateEventSourceMapping on
+   * this one mapping only.
+   */
+  grantPauseSwitch(worker: WorkerFunction): void {
+    worker.function.addEnvironment(Env.DOWNLOADER_MAPPING_ID, this.eventSource.eventSourceMappingId);
+    worker.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping'],
+        resources: [this.eventSource.eventSourceMappingArn],
+      }),
+    );
   }
 }

@@ -37,6 +37,8 @@ export const POLL_INTERVAL_SECS = 30;
 export const VEHICLE_TIMEOUT_SECS = 90;
 /** Budget of one navigation or download, in seconds. */
 export const STEP_TIMEOUT_SECS = 20;
+/** Resume probes of a paused run before it gives up (with the default 60 s pause: about 5 minutes). */
+export const MAX_PAUSES = 5;
 
 export interface FleetPdfStackProps extends StackProps {
   /**
@@ -93,6 +95,8 @@ export class FleetPdfStack extends Stack {
       // A crashed downloader's message only comes back after the visibility timeout: a run is
       // stalled only after a quarter more than that without a finished vehicle.
       stallPolls: Math.ceil((1.25 * visibilityTimeout.toSeconds()) / POLL_INTERVAL_SECS),
+      pauseSecs: options.pauseSecs,
+      maxPauses: MAX_PAUSES,
     };
 
     this.secrets = new Secrets(this, 'Secrets', { existingSecretName: options.credentialsSecretName });
@@ -122,7 +126,10 @@ export class FleetPdfStack extends Stack {
       projectRoot: root,
       tracking: this.tracking,
       queue: this.queue,
+      sessions: this.sessions,
     });
+    // The circuit breaker: Progress switches the downloads off, Login (as Resume) on again.
+    for (const worker of [this.login.worker, this.progress.worker]) this.downloader.grantPauseSwitch(worker);
     this.report = new Report(this, 'Report', {
       settings,
       projectRoot: root,
@@ -145,6 +152,7 @@ export class FleetPdfStack extends Stack {
       progress: this.progress.worker,
       report: this.report.worker,
       pollIntervalSecs: POLL_INTERVAL_SECS,
+      pauseSecs: options.pauseSecs,
     });
     this.acknowledgeStateMachineRole();
 

@@ -55,6 +55,12 @@ export interface FleetPdfOptions {
    */
   readonly maxAttempts: number;
   /**
+   * Seconds a run paused by the circuit breaker waits before each resume probe (10..900;
+   * a parked message is hidden as long, and SQS delays at most 900 s).
+   * @default 60
+   */
+  readonly pauseSecs: number;
+  /**
    * E-mail address subscribed to the alarm topic (AWS sends a confirmation mail first).
    * @default - no subscription; the topic is created all the same
    */
@@ -71,6 +77,7 @@ export const ContextKey = {
   AUTO_DELETE_OBJECTS: 'autoDeleteObjects',
   RUN_RETENTION_DAYS: 'runRetentionDays',
   MAX_ATTEMPTS: 'maxAttempts',
+  PAUSE_SECS: 'pauseSecs',
   ALARM_EMAIL: 'alarmEmail',
 } as const satisfies Record<string, keyof FleetPdfOptions>;
 
@@ -82,6 +89,7 @@ export const DEFAULT_OPTIONS = {
   autoDeleteObjects: false,
   runRetentionDays: 90,
   maxAttempts: 3,
+  pauseSecs: 60,
 } as const satisfies Partial<FleetPdfOptions>;
 
 /** `-c flag=true` arrives as the string "true". */
@@ -122,6 +130,7 @@ export const FleetPdfOptionsSchema = z
     runRetentionDays: intBetween(1, 3650).default(DEFAULT_OPTIONS.runRetentionDays),
     // The Lambdas accept 1..20 (lib/cloud/runtime.ts).
     maxAttempts: intBetween(1, 20).default(DEFAULT_OPTIONS.maxAttempts),
+    pauseSecs: intBetween(10, 900).default(DEFAULT_OPTIONS.pauseSecs),
     alarmEmail: z.email().optional(),
   })
   .strict();

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Env, FunctionName } from '../cloud/contracts.js';
 import { type RunSettings, runSettingsEnvironment } from './run-settings.js';
+import type { SessionStore } from './session-store.js';
 import type { Tracking } from './tracking.js';
 import type { VehicleQueue } from './vehicle-queue.js';
 import { WorkerFunction } from './worker-function.js';
@@ -14,6 +15,8 @@ export interface ProgressProps {
   readonly projectRoot?: string;
   readonly tracking: Tracking;
   readonly queue: VehicleQueue;
+  /** Where the run's circuit breaker lives (read only). */
+  readonly sessions: SessionStore;
   /**
    * Packages installed beside the bundle. The shared Lambda runtime loads the browser only
    * when a function starts one, which this one never does.
@@ -34,7 +37,8 @@ export interface ProgressProps {
 
 /**
  * One poll of the run loop: counts per status (from the `byStatus` index), queue and DLQ depth,
- * and whether the run is done or stalled.
+ * whether the run is done or stalled, and whether the circuit breaker paused it (then it
+ * switches the downloads off: see `Downloader.grantPauseSwitch`).
  */
 export class Progress extends Construct {
   readonly worker: WorkerFunction;
@@ -52,8 +56,10 @@ export class Progress extends Construct {
         [Env.TRACKING_TABLE]: props.tracking.tableName,
         [Env.QUEUE_URL]: props.queue.queueUrl,
         [Env.DLQ_URL]: props.queue.deadLetterQueueUrl,
+        [Env.SESSION_TABLE]: props.sessions.tableName,
       },
     });
+    props.sessions.grantRead(this.worker);
     props.tracking.grantCountByStatus(this.worker);
     props.queue.grantReadDepths(this.worker);
   }

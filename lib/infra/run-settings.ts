@@ -17,6 +17,10 @@ export interface RunSettings {
   readonly stepTimeoutSecs: number;
   /** Progress polls in a row without a finished vehicle (while work is left) before a run counts as stalled. */
   readonly stallPolls: number;
+  /** Seconds between resume probes of a paused run; also how long a parked message stays hidden. */
+  readonly pauseSecs: number;
+  /** Resume probes that may fail in a row before a paused run gives up. */
+  readonly maxPauses: number;
 }
 
 /** The `Env` variables of `settings`. */
@@ -28,5 +32,7 @@ export function runSettingsEnvironment(settings: RunSettings): Partial<Record<En
     [Env.VEHICLE_TIMEOUT_SECS]: String(settings.vehicleTimeoutSecs),
     [Env.STEP_TIMEOUT_SECS]: String(settings.stepTimeoutSecs),
     [Env.STALL_POLLS]: String(settings.stallPolls),
+    [Env.PAUSE_SECS]: String(settings.pauseSecs),
+    [Env.MAX_PAUSES]: String(settings.maxPauses),
   };
 }

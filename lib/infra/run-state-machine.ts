@@ -23,8 +23,13 @@ export const RunStateName = {
   WAIT: 'Wait',
   PROGRESS: 'Progress',
   FINISHED: 'Finished?',
+  COOLDOWN: 'Cooldown',
+  RESUME: 'Resume',
+  RESUMED: 'Resumed?',
   REPORT: 'Report',
+  GAVE_UP: 'Gave up?',
   DONE: 'Done',
+  PAUSED: 'Paused',
   FAILED: 'Failed',
 } as const;
 
@@ -48,6 +53,11 @@ export interface RunStateMachineProps {
    */
   readonly pollIntervalSecs?: number;
   /**
+   * Seconds a paused run (circuit breaker open) waits before each resume probe.
+   * @default 60
+   */
+  readonly pauseSecs?: number;
+  /**
    * Longest a run may take, in hours.
    * @default 24
    */
@@ -64,11 +74,16 @@ export interface RunStateMachineProps {
  * `{runId, refs, limit}`; every Task gets the whole state and returns the whole new state
  * (`payloadResponseOnly`, see `RunState` in lib/cloud/contracts.ts):
  *
- *   Login -> Enqueue -> Wait -> Progress -> Finished? -(done or stalled)-> Report -> Done
- *                        ^                      |
- *                        +-------(otherwise)----+
+ *   Login -> Enqueue -> Wait -> Progress -> Finished? -(done or stalled)-> Report -> Gave up? -> Done
+ *                        ^  ^                   |  |                                   |
+ *                        |  +-----(otherwise)---+  +-(paused)-> Cooldown -> Resume      +-(yes)-> Paused
+ *                        |                                         ^           |
+ *                        +-----------------(resumed)---------------|-----------+
+ *                                                                  +-(not yet)-+-(gave up)-> Report
  *
- * Login and Enqueue failures end in `Failed`. Plain JSONPath ASL (no JSONata, no variables,
+ * Login and Enqueue failures end in `Failed`. While the circuit breaker is open the
+ * downloads are switched off; Resume (the Login function, a login as the probe) switches
+ * them on again, or gives up and the execution fails as `Paused` with `paused: <reason>`. Plain JSONPath ASL (no JSONata, no variables,
  * no Distributed Map) so aws-local-stepfunctions can run the very same definition offline.
  */
 export class RunStateMachine extends Construct {
@@ -105,11 +120,30 @@ export class RunStateMachine extends Construct {
     const progress = task(RunStateName.PROGRESS, props.progress);
     const report = task(RunStateName.REPORT, props.report);
     const done = new Succeed(this, RunStateName.DONE, { stateName: RunStateName.DONE });
+    const paused = new Fail(this, RunStateName.PAUSED, {
+      stateName: RunStateName.PAUSED,
+      error: 'Paused',
+      causePath: '$.pause.cause',
+    });
+    // A Choice on a path that is not there is a runtime error: test presence first.
+    const flag = (path: string) => Condition.and(Condition.isPresent(path), Condition.booleanEquals(path, true));
+    const reportThenEnd = report.next(
+      new Choice(this, RunStateName.GAVE_UP, { stateName: RunStateName.GAVE_UP }).when(flag('$.pause.gaveUp'), paused).otherwise(done),
+    );
+    const cooldown = new Wait(this, RunStateName.COOLDOWN, {
+      stateName: RunStateName.COOLDOWN,
+      time: WaitTime.duration(Duration.seconds(props.pauseSecs ?? 60)),
+    });
+    const resume = task(RunStateName.RESUME, props.login).addCatch(failed, { errors: ['States.ALL'] });
+    cooldown.next(resume).next(
+      new Choice(this, RunStateName.RESUMED, { stateName: RunStateName.RESUMED })
+        .when(flag('$.pause.resumed'), wait)
+        .when(flag('$.pause.gaveUp'), reportThenEnd)
+        .otherwise(cooldown),
+    );
     const finished = new Choice(this, RunStateName.FINISHED, { stateName: RunStateName.FINISHED })
-      .when(
-        Condition.or(Condition.booleanEquals('$.progress.done', true), Condition.booleanEquals('$.progress.stalled', true)),
-        report.next(done),
-      )
+      .when(Condition.isPresent('$.progress.paused'), cooldown)
+      .when(Condition.or(Condition.booleanEquals('$.progress.done', true), Condition.booleanEquals('$.progress.stalled', true)), reportThenEnd)
       .otherwise(wait);
 
     const definition = login.next(enqueue).next(wait).next(progress).next(finished);
@@ -127,7 +161,7 @@ export class RunStateMachine extends Construct {
       timeout: Duration.hours(props.timeoutHours ?? 24),
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },
-      comment: 'fleetpdf run: Login -> Enqueue -> (Wait -> Progress)* -> Report',
+      comment: 'fleetpdf run: Login -> Enqueue -> (Wait -> Progress, paused: Cooldown -> Resume)* -> Report',
     });
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -32,11 +33,18 @@ export const DEMO_SECRET_VALUE = { username: 'demo', password: 'demo-pass' } as 
 export function useEmulators(): AwsEmulatorEndpoints {
   const endpoints = inject('awsEmulators');
   if (!endpoints) throw new Error('AWS emulators are not running: add test/emulators/global-setup.ts to vitest globalSetup');
+  applyEmulatorEnv(endpoints);
+  return endpoints;
+}
+
+/** The SDK env for `endpoints`, without vitest (the chaos runner starts the emulators itself). */
+export function applyEmulatorEnv(endpoints: AwsEmulatorEndpoints): void {
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
+    AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
     AWS_REGION: EMULATOR_REGION,
     AWS_DEFAULT_REGION: EMULATOR_REGION,
     AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
@@ -48,7 +56,6 @@ export function useEmulators(): AwsEmulatorEndpoints {
   // A shared ~/.aws profile must not add its own settings (or real credentials) to the tests.
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_SESSION_TOKEN;
-  return endpoints;
 }
 
 /** SDK clients bound to the emulators explicitly (no env needed): for setting up and inspecting. */
@@ -57,6 +64,7 @@ export interface EmulatorClients {
   sqs: SQSClient;
   s3: S3Client;
   secrets: SecretsManagerClient;
+  lambda: LambdaClient;
 }
 
 export function emulatorClients(endpoints: AwsEmulatorEndpoints = inject('awsEmulators')): EmulatorClients {
@@ -72,6 +80,7 @@ export function emulatorClients(endpoints: AwsEmulatorEndpoints = inject('awsEmu
       responseChecksumValidation: 'WHEN_REQUIRED',
     }),
     secrets: new SecretsManagerClient({ ...base, endpoint: endpoints.secretsManager }),
+    lambda: new LambdaClient({ ...base, endpoint: endpoints.lambda }),
   };
 }
 
@@ -82,6 +91,8 @@ export interface CloudResourceOptions {
   visibilityTimeoutSecs?: number;
   /** The secret's value; a string is stored as is (to test a non-JSON secret). @default DEMO_SECRET_VALUE */
   secretValue?: Record<string, string> | string;
+  /** Where the emulators run. @default the ones vitest's globalSetup started (`inject`) */
+  endpoints?: AwsEmulatorEndpoints;
 }
 
 /** What createCloudResources made: names, URLs and the env a Lambda of the stack would get. */
@@ -97,6 +108,8 @@ export interface CloudResources {
   /** Secret name (GetSecretValue takes it as SecretId). */
   secretId: string;
   secretArn: string;
+  /** The downloader's event source mapping on `queueArn` (the breaker switches it off and on). */
+  mappingId: string;
   /** `Env` names of lib/cloud/contracts.ts to values, for the resources above. */
   env: Partial<Record<EnvName, string>>;
   clients: EmulatorClients;
@@ -110,7 +123,7 @@ export interface CloudResources {
  * Queues are never purged to reset a test (PurgeQueue is delayed 60 s in the emulator): make new ones.
  */
 export async function createCloudResources(prefix: string, options: CloudResourceOptions = {}): Promise<CloudResources> {
-  const clients = emulatorClients();
+  const clients = emulatorClients(options.endpoints ?? inject('awsEmulators'));
   const unique = `${prefix.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 30)}-${randomBytes(4).toString('hex')}`;
   const names = {
     sessionTable: `${unique}-session`,
@@ -184,7 +197,11 @@ export async function createCloudResources(prefix: string, options: CloudResourc
     new CreateSecretCommand({ Name: names.secret, SecretString: typeof value === 'string' ? value : JSON.stringify(value) }),
   );
 
-  const [, , q, , s] = await Promise.all([sessionTable, trackingTable, queues, bucket, secret]);
+  const mapping = queues.then((q) =>
+    clients.lambda.send(new CreateEventSourceMappingCommand({ EventSourceArn: q.queueArn, FunctionName: `${unique}-downloader`, BatchSize: 1 })),
+  );
+  const [, , q, , s, m] = await Promise.all([sessionTable, trackingTable, queues, bucket, secret, mapping]);
+  const mappingId = required(m.UUID, 'event source mapping UUID');
   return {
     prefix: unique,
     sessionTable: names.sessionTable,
@@ -193,6 +210,7 @@ export async function createCloudResources(prefix: string, options: CloudResourc
     bucket: names.bucket,
     secretId: names.secret,
     secretArn: required(s.ARN, 'secret ARN'),
+    mappingId,
     env: {
       [Env.SESSION_TABLE]: names.sessionTable,
       [Env.TRACKING_TABLE]: names.trackingTable,
@@ -200,6 +218,7 @@ export async function createCloudResources(prefix: string, options: CloudResourc
       [Env.DLQ_URL]: q.dlqUrl,
       [Env.BUCKET]: names.bucket,
       [Env.CREDENTIALS_SECRET]: names.secret,
+      [Env.DOWNLOADER_MAPPING_ID]: mappingId,
     },
     clients,
   };

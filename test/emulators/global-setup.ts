@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequestHandler } from 'local-aws-sqs';
 import type { TestProject } from 'vitest/node';
+import { startLambdaEventSourceMappings } from './lambda-event-source-mappings.js';
 import { startSecretsManager } from './secrets-manager.js';
 
 /**
@@ -15,7 +16,8 @@ import { startSecretsManager } from './secrets-manager.js';
  * - DynamoDB: dynalite, in memory, tables ACTIVE at once;
  * - SQS: local-aws-sqs (no 60 s wait to re-create a deleted queue name);
  * - S3: s3rver in a child process (it needs NODE_OPTIONS=--openssl-legacy-provider);
- * - Secrets Manager: the stand-in of secrets-manager.ts.
+ * - Secrets Manager: the stand-in of secrets-manager.ts;
+ * - Lambda event source mappings: the stand-in of lambda-event-source-mappings.ts.
  * Each test file creates its own uniquely named resources (createCloudResources), so the
  * emulators are never reset between files.
  */
@@ -25,6 +27,7 @@ export interface AwsEmulatorEndpoints {
   sqs: string;
   s3: string;
   secretsManager: string;
+  lambda: string;
   /** How long the start took (ms), for the curious. */
   startMs: number;
 }
@@ -42,13 +45,27 @@ type DynaliteFactory = (options: { createTableMs?: number; deleteTableMs?: numbe
 const require = createRequire(import.meta.url);
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const { endpoints, close } = await startAwsEmulators();
+  project.provide('awsEmulators', endpoints);
+  if (process.env.FLEETPDF_EMULATORS_VERBOSE) console.log(`[emulators] started in ${endpoints.startMs} ms`, endpoints);
+  return close;
+}
+
+/** Start every stand-in (also used outside vitest, by the chaos runner's cloud scenarios). */
+export async function startAwsEmulators(): Promise<{ endpoints: AwsEmulatorEndpoints; close: () => Promise<void> }> {
   const started = performance.now();
   const closers: (() => Promise<void>)[] = [];
   const teardown = async () => {
     await Promise.allSettled(closers.reverse().map((close) => close()));
   };
   // allSettled: when one fails, the ones that did start are still closed.
-  const results = await Promise.allSettled([startDynalite(), startSqs(), startS3rver(), startSecretsManager()]);
+  const results = await Promise.allSettled([
+    startDynalite(),
+    startSqs(),
+    startS3rver(),
+    startSecretsManager(),
+    startLambdaEventSourceMappings(),
+  ]);
   for (const result of results) if (result.status === 'fulfilled') closers.push(result.value.close);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
@@ -61,11 +78,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     sqs: endpoint(1),
     s3: endpoint(2),
     secretsManager: endpoint(3),
+    lambda: endpoint(4),
     startMs: Math.round(performance.now() - started),
   };
-  project.provide('awsEmulators', endpoints);
-  if (process.env.FLEETPDF_EMULATORS_VERBOSE) console.log(`[emulators] started in ${endpoints.startMs} ms`, endpoints);
-  return teardown;
+  return { endpoints, close: teardown };
 }
 
 function listen(server: Server): Promise<number> {

@@ -25,6 +25,9 @@ export async function cloudFixture(
     [Env.VEHICLE_TIMEOUT_SECS]: '20',
     [Env.STEP_TIMEOUT_SECS]: '5',
     [Env.STALL_POLLS]: '200',
+    // Test-sized pauses: a parked message is back after 2 s; a paused run probes up to 20 times.
+    [Env.PAUSE_SECS]: '2',
+    [Env.MAX_PAUSES]: '20',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "SILENT",
   });

@@ -1,3 +1,4 @@
+import { GetEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
@@ -10,6 +11,13 @@ export interface SqsEventSourceOptions {
   maxConcurrency: number;
   /** @default 1 */
   batchSize?: number;
+  /**
+   * The mapping this poller plays (Lambda API stand-in): while it is not `Enabled` nothing is
+   * received, as when the circuit breaker switched it off. @default always enabled
+   */
+  mapping?: { lambda: LambdaClient; uuid: string };
+  /** At-least-once delivery at its worst: hand every received message to two invocations at once. @default false */
+  deliverTwice?: boolean;
   region?: string;
 }
 
@@ -25,7 +33,8 @@ export class SqsEventSource {
   #running = false;
   #loop?: Promise<void>;
   #inFlight = 0;
-  readonly stats = { invocations: 0, peakConcurrency: 0, deleted: 0, itemFailures: 0, handlerErrors: 0 };
+  readonly stats = { invocations: 0, peakConcurrency: 0, deleted: 0, itemFailures: 0, handlerErrors: 0, duplicateDeliveries: 0, pausedPolls: 0 };
+  #enabled = { value: true, checkedAt: 0 };
 
   constructor(options: SqsEventSourceOptions) {
     this.#options = options;
@@ -48,6 +57,11 @@ export class SqsEventSource {
     const { sqs, queueUrl, maxConcurrency } = this.#options;
     const batchSize = this.#options.batchSize ?? 1;
     while (this.#running) {
+      if (!(await this.#mappingEnabled())) {
+        this.stats.pausedPolls += 1;
+        await sleep(100);
+        continue;
+      }
       const room = maxConcurrency - this.#inFlight;
       if (room <= 0) {
         await sleep(10);
@@ -69,8 +83,25 @@ export class SqsEventSource {
         await sleep(50);
         continue;
       }
-      for (let i = 0; i < messages.length; i += batchSize) this.#invoke(messages.slice(i, i + batchSize));
+      for (let i = 0; i < messages.length; i += batchSize) {
+        const batch = messages.slice(i, i + batchSize);
+        this.#invoke(batch);
+        if (this.#options.deliverTwice) {
+          this.stats.duplicateDeliveries += batch.length;
+          this.#invoke(batch);
+        }
+      }
     }
+  }
+
+  /** The mapping's state, read at most every 100 ms (as Lambda's pollers notice a change). */
+  async #mappingEnabled(): Promise<boolean> {
+    const mapping = this.#options.mapping;
+    if (!mapping) return true;
+    if (Date.now() - this.#enabled.checkedAt < 100) return this.#enabled.value;
+    const out = await mapping.lambda.send(new GetEventSourceMappingCommand({ UUID: mapping.uuid })).catch(() => undefined);
+    this.#enabled = { value: out ? out.State === 'Enabled' : this.#enabled.value, checkedAt: Date.now() };
+    return this.#enabled.value;
   }
 
   #invoke(messages: Message[]): void {
@@ -91,12 +122,13 @@ export class SqsEventSource {
         }
         const done = messages.filter((m) => !failed.has(m.MessageId!));
         if (done.length) {
+          // A twice-delivered message may be deleted already by its twin: that is not an error.
           await this.#options.sqs.send(
             new DeleteMessageBatchCommand({
               QueueUrl: this.#options.queueUrl,
               Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
             }),
-          );
+          ).catch(() => undefined);
           this.stats.deleted += done.length;
         }
       } finally {

@@ -21,12 +21,14 @@ const SETTINGS_ENV = [
   Env.VEHICLE_TIMEOUT_SECS,
   Env.STEP_TIMEOUT_SECS,
   Env.STALL_POLLS,
+  Env.PAUSE_SECS,
+  Env.MAX_PAUSES,
 ];
 const RESOURCE_ENV: Record<FunctionName, string[]> = {
-  Login: [Env.SESSION_TABLE, Env.CREDENTIALS_SECRET],
+  Login: [Env.SESSION_TABLE, Env.CREDENTIALS_SECRET, Env.DOWNLOADER_MAPPING_ID],
   Enqueue: [Env.SESSION_TABLE, Env.TRACKING_TABLE, Env.QUEUE_URL, Env.BUCKET, Env.CREDENTIALS_SECRET],
   Downloader: [Env.SESSION_TABLE, Env.TRACKING_TABLE, Env.QUEUE_URL, Env.BUCKET, Env.CREDENTIALS_SECRET],
-  Progress: [Env.TRACKING_TABLE, Env.QUEUE_URL, Env.DLQ_URL],
+  Progress: [Env.TRACKING_TABLE, Env.QUEUE_URL, Env.DLQ_URL, Env.SESSION_TABLE, Env.DOWNLOADER_MAPPING_ID],
   Report: [Env.SESSION_TABLE, Env.TRACKING_TABLE, Env.QUEUE_URL, Env.DLQ_URL, Env.BUCKET],
 };
 const SIZING: Record<FunctionName, { memory: number; timeout: number; browser: boolean }> = {
@@ -116,6 +118,21 @@ describe('functions', () => {
     const env = other.json.Resources[other.idOf(other.stack.functions.Downloader.function)]!.Properties!.Environment
       .Variables as Record<string, unknown>;
     expect(env).toMatchObject({ PORTAL_URL: 'https://values.example.net', PROFILE: 'sticker-portal', MAX_ATTEMPTS: '4' });
+  });
+
+  it('passes the pause of the circuit breaker from context to the functions and the Cooldown state', () => {
+    const other = synthStack({ pauseSecs: 120 });
+    const env = other.json.Resources[other.idOf(other.stack.functions.Downloader.function)]!.Properties!.Environment
+      .Variables as Record<string, unknown>;
+    expect(env[Env.PAUSE_SECS]).toBe('120');
+    expect(environment('Downloader')[Env.PAUSE_SECS]).toBe('60');
+  });
+
+  it('points Login and Progress at the downloader event source mapping they pause and resume', () => {
+    const [mappingId] = Object.entries(s.json.Resources).find(([, r]) => r.Type === 'AWS::Lambda::EventSourceMapping')!;
+    for (const name of ['Login', 'Progress'] as const) {
+      expect(referencedIds(environment(name)[Env.DOWNLOADER_MAPPING_ID]), name).toEqual(new Set([mappingId]));
+    }
   });
 
   it('gives each vehicle attempt less time than the downloader invocation', () => {

@@ -97,12 +97,25 @@ describe('IAM', () => {
     expect(readers).toEqual(['Login', 'Enqueue', 'Downloader']);
   });
 
-  it('lets only Enqueue send messages to the queue', () => {
-    const queueId = s.idOf(s.stack.queue.queue);
-    const senders = (['Login', 'Enqueue', 'Downloader', 'Progress', 'Report'] as const).filter((name) =>
-      actionsOn(name, queueId).includes('sqs:SendMessage'),
-    );
-    expect(senders).toEqual(['Enqueue']);
+  it('lets only Enqueue and the downloader (parking a message while paused) send to the queue, and nobody to the DLQ', () => {
+    const all = ['Login', 'Enqueue', 'Downloader', 'Progress', 'Report'] as const;
+    const sendersTo = (id: string) => all.filter((name) => actionsOn(name, id).includes('sqs:SendMessage'));
+    expect(sendersTo(s.idOf(s.stack.queue.queue))).toEqual(['Enqueue', 'Downloader']);
+    expect(sendersTo(s.idOf(s.stack.queue.deadLetterQueue))).toEqual([]);
+  });
+
+  it('lets only Login and Progress switch the downloader event source mapping, and that one mapping only', () => {
+    const [mappingId] = Object.entries(s.json.Resources).find(([, r]) => r.Type === 'AWS::Lambda::EventSourceMapping')!;
+    for (const name of ['Login', 'Enqueue', 'Downloader', 'Progress', 'Report'] as const) {
+      const onMappings = statementsOf(name).filter((st) => list(st.Action).some((a) => a.includes('EventSourceMapping')));
+      if (name !== 'Login' && name !== 'Progress') {
+        expect(onMappings, name).toEqual([]);
+        continue;
+      }
+      expect(onMappings, name).toHaveLength(1);
+      expect(list(onMappings[0]?.Action).sort()).toEqual(['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping']);
+      expect(list(onMappings[0]?.Resource).flatMap((r) => [...referencedIds(r)])).toEqual([mappingId]);
+    }
   });
 
   it('lets Enqueue, the downloader and Report put objects under runs/ only, and nothing else of the bucket', () => {
@@ -120,7 +133,9 @@ describe('IAM', () => {
   it('lets Progress query the byStatus index and read queue depths, nothing more', () => {
     const tableId = s.idOf(s.stack.tracking.table);
     const statements = statementsOf('Progress').filter((st) => !list(st.Action).some((a) => a.startsWith('logs:') || a.startsWith('xray:')));
-    const dynamo = statements.filter((st) => list(st.Action).some((a) => a.startsWith('dynamodb:')));
+    const dynamo = statements.filter(
+      (st) => list(st.Action).some((a) => a.startsWith('dynamodb:')) && referencedIds(list(st.Resource)[0]).has(tableId),
+    );
     expect(dynamo).toHaveLength(1);
     expect(dynamo[0]?.Action).toBe('dynamodb:Query');
     const indexArn = dynamo[0]?.Resource as { 'Fn::Join': [string, unknown[]] };
@@ -131,10 +146,10 @@ describe('IAM', () => {
     expect(referencedIds(sqs[0]?.Resource)).toEqual(new Set([s.idOf(s.stack.queue.queue), s.idOf(s.stack.queue.deadLetterQueue)]));
   });
 
-  it('lets Report only read the session table (counters, session version), and Progress not touch it', () => {
+  it('lets Report and Progress only read the session table (counters and session version; the breaker)', () => {
     const sessionId = s.idOf(s.stack.sessions.table);
     expect(actionsOn('Report', sessionId)).toEqual(['dynamodb:GetItem']);
-    expect(actionsOn('Progress', sessionId)).toEqual([]);
+    expect(actionsOn('Progress', sessionId)).toEqual(['dynamodb:GetItem']);
   });
 
   it('lets Login, Enqueue and the downloader read and write the session table (session, lock, counters)', () => {

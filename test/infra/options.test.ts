@@ -11,6 +11,7 @@ describe('stack options (CDK context)', () => {
       autoDeleteObjects: false,
       runRetentionDays: 90,
       maxAttempts: 3,
+      pauseSecs: 60,
     });
     expect(parseOptions({})).toMatchObject(DEFAULT_OPTIONS);
   });
@@ -27,6 +28,10 @@ describe('stack options (CDK context)', () => {
 
   it.each([1, 1001, 2.5, 'many'])('rejects downloaderConcurrency %s (2..1000)', (value) => {
     expect(() => parseOptions({ downloaderConcurrency: value })).toThrow(/downloaderConcurrency/);
+  });
+
+  it.each([9, 901, 'soon'])('rejects pauseSecs %s (10..900: SQS delays a parked message at most 900 s)', (value) => {
+    expect(() => parseOptions({ pauseSecs: value })).toThrow(/pauseSecs/);
   });
 
   it.each(['ftp://portal.example.com', 'portal.example.com', 'not a url'])('rejects portalUrl %s', (value) => {

@@ -52,9 +52,11 @@ describe('RunStateMachine', () => {
     expect(machine.StateMachineType).toBe('STANDARD');
   });
 
-  it('has exactly the states Login, Enqueue, Wait, Progress, Finished?, Report, Done (in this order) and Failed', () => {
+  it('has exactly the run states, the pause states and Failed', () => {
     expect(definition.StartAt).toBe('Login');
-    expect(Object.keys(definition.States)).toEqual(['Login', 'Enqueue', 'Wait', 'Progress', 'Finished?', 'Report', 'Done', 'Failed']);
+    expect(Object.keys(definition.States).sort()).toEqual(
+      ['Login', 'Enqueue', 'Wait', 'Progress', 'Finished?', 'Cooldown', 'Resume', 'Resumed?', 'Report', 'Gave up?', 'Done', 'Paused', 'Failed'].sort(),
+    );
   });
 
   it('chains Login -> Enqueue -> Wait -> Progress -> Finished?', () => {
@@ -68,10 +70,11 @@ describe('RunStateMachine', () => {
     expect(state('Wait')).toEqual({ Type: 'Wait', Seconds: 30, Next: 'Progress' });
   });
 
-  it('goes to Report when progress is done or stalled, back to Wait otherwise', () => {
+  it('cools down when the breaker paused the run, goes to Report when progress is done or stalled, back to Wait otherwise', () => {
     expect(state('Finished?')).toEqual({
       Type: 'Choice',
       Choices: [
+        { Variable: '$.progress.paused', IsPresent: true, Next: 'Cooldown' },
         {
           Or: [
             { Variable: '$.progress.done', BooleanEquals: true },
@@ -84,9 +87,34 @@ describe('RunStateMachine', () => {
     });
   });
 
-  it('ends with Report -> Done (Succeed)', () => {
-    expect(state('Report').Next).toBe('Done');
+  it('ends with Report -> Done (Succeed), or Paused (Fail with the pause cause) when the run gave up', () => {
+    expect(state('Report').Next).toBe('Gave up?');
+    expect(state('Gave up?')).toEqual({
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.pause.gaveUp', IsPresent: true },
+            { Variable: '$.pause.gaveUp', BooleanEquals: true },
+          ],
+          Next: 'Paused',
+        },
+      ],
+      Default: 'Done',
+    });
     expect(state('Done')).toEqual({ Type: 'Succeed' });
+    expect(state('Paused')).toEqual({ Type: 'Fail', Error: 'Paused', CausePath: '$.pause.cause' });
+  });
+
+  it('waits 60 s, then probes with the Login function: resumed -> Wait, gave up -> Report, otherwise Cooldown again', () => {
+    expect(state('Cooldown')).toMatchObject({ Type: 'Wait', Seconds: 60, Next: 'Resume' });
+    expect(state('Resume')).toMatchObject({ Type: 'Task', Resource: fakeFunctionArn('Login'), Next: 'Resumed?' });
+    const choices = (state('Resumed?').Choices ?? []) as { And: { Variable: string }[]; Next: string }[];
+    expect(choices.map((c) => [c.And[0]?.Variable, c.Next])).toEqual([
+      ['$.pause.resumed', 'Wait'],
+      ['$.pause.gaveUp', 'Report'],
+    ]);
+    expect(state('Resumed?').Default).toBe('Cooldown');
   });
 
   it.each(['Login', 'Enqueue', 'Progress', 'Report'] as const)(
@@ -171,7 +199,7 @@ describe('synthesizedStateMachine()', () => {
   it('binds every Task to one of the function ARNs', () => {
     const arns = new Set(Object.values(functionArns));
     const tasks = Object.values(definition.States).filter((st) => st.Type === 'Task');
-    expect(tasks).toHaveLength(4);
+    expect(tasks).toHaveLength(5);
     for (const task of tasks) expect(arns.has(task.Resource ?? '')).toBe(true);
   });
 

@@ -53,3 +53,12 @@ export const RUN_COUNTERS_ITEM_PREFIX = 'run-counters#';
 
 /** A run's counters item is deleted by DynamoDB TTL this long after its last change. */
 export const RUN_COUNTERS_TTL_SECS = 30 * 24 * 3600;
+
+/** Partition key prefix of a run's circuit breaker item in the session table: `breaker#<runId>`. */
+export const BREAKER_ITEM_PREFIX = 'breaker#';
+
+/** Partition key prefix of one window bucket of a run's outcomes: `breaker-window#<runId>#<bucket>`. */
+export const BREAKER_WINDOW_ITEM_PREFIX = 'breaker-window#';
+
+/** One bucket of the breaker's window; the window is the current bucket plus the one before (10-20 s). */
+export const DEFAULT_BREAKER_BUCKET_SECS = 10;

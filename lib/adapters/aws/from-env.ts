@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -6,7 +7,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CriticalError } from '../../core/errors.js';
 import { Env, type EnvName } from '../../cloud/contracts.js';
 import { documentClient } from './aws-errors.js';
+import { DynamoBreakerStore } from './dynamo-breaker-store.js';
 import { DynamoRunCounters } from './dynamo-run-counters.js';
+import { LambdaEventSourceSwitch } from './lambda-event-source-switch.js';
 import { DynamoSessionStore } from './dynamo-session-store.js';
 import { DynamoTracker } from './dynamo-tracker.js';
 import { S3DocumentStore } from './s3-document-store.js';
@@ -28,6 +31,7 @@ export interface AwsClients {
   s3: S3Client;
   sqs: SQSClient;
   secrets: SecretsManagerClient;
+  lambda: LambdaClient;
 }
 
 export interface AwsAdapters {
@@ -36,6 +40,10 @@ export interface AwsAdapters {
   readonly sessionStore: DynamoSessionStore;
   /** Needs SESSION_TABLE (the counters item lives beside the session). */
   readonly counters: DynamoRunCounters;
+  /** Needs SESSION_TABLE (the breaker items live beside the session). */
+  readonly breaker: DynamoBreakerStore;
+  /** Needs DOWNLOADER_MAPPING_ID. */
+  readonly eventSource: LambdaEventSourceSwitch;
   /** Needs TRACKING_TABLE. */
   readonly tracker: DynamoTracker;
   /** Needs BUCKET. */
@@ -68,6 +76,14 @@ export function fromEnv(env: NodeJS.ProcessEnv = process.env): AwsAdapters {
     get counters() {
       const tableName = required(env, Env.SESSION_TABLE);
       return memo(`counters:${tableName}`, () => new DynamoRunCounters({ client: awsClients().dynamodb, tableName }));
+    },
+    get breaker() {
+      const tableName = required(env, Env.SESSION_TABLE);
+      return memo(`breaker:${tableName}`, () => new DynamoBreakerStore({ client: awsClients().dynamodb, tableName }));
+    },
+    get eventSource() {
+      const mappingId = required(env, Env.DOWNLOADER_MAPPING_ID);
+      return memo(`mapping:${mappingId}`, () => new LambdaEventSourceSwitch({ client: awsClients().lambda, mappingId }));
     },
     get tracker() {
       const tableName = required(env, Env.TRACKING_TABLE);
@@ -104,6 +120,7 @@ function createClients(): AwsClients {
     s3: new S3Client({ forcePathStyle: customS3Endpoint }),
     sqs: new SQSClient({}),
     secrets: new SecretsManagerClient({}),
+    lambda: new LambdaClient({}),
   };
 }
 

@@ -1,5 +1,7 @@
 export { DynamoSessionStore } from './dynamo-session-store.js';
 export { DynamoTracker } from './dynamo-tracker.js';
+export { DynamoBreakerStore } from './dynamo-breaker-store.js';
+export { LambdaEventSourceSwitch } from './lambda-event-source-switch.js';
 export { DynamoRunCounters, RUN_COUNTER_NAMES } from './dynamo-run-counters.js';
 export { S3DocumentStore } from './s3-document-store.js';
 export { SqsVehicleQueue, parseVehicleMessage } from './sqs-vehicle-queue.js';
@@ -15,7 +17,9 @@ export {
   SQS_BATCH_SIZE,
 } from './constants.js';
 export type {
+  DynamoBreakerStoreOptions,
   DynamoClient,
+  LambdaEventSourceSwitchOptions,
   DynamoRunCountersOptions,
   DynamoSessionStoreOptions,
   DynamoTrackerOptions,

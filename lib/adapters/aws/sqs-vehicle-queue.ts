@@ -2,6 +2,7 @@ import {
   ChangeMessageVisibilityCommand,
   GetQueueAttributesCommand,
   SendMessageBatchCommand,
+  SendMessageCommand,
   type BatchResultErrorEntry,
   type SendMessageBatchRequestEntry,
   type SQSClient,
@@ -54,9 +55,7 @@ export class SqsVehicleQueue {
       if (!parsed.success) {
         throw new InputError(`vehicle message ${i + 1} is invalid: ${firstLine(parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; '))}`);
       }
-      const body: VehicleMessage = { runId: parsed.data.runId, ref: parsed.data.ref };
-      if (parsed.data.vin !== undefined) body.vin = parsed.data.vin;
-      return { Id: '', MessageBody: JSON.stringify(body) };
+      return { Id: '', MessageBody: JSON.stringify(vehicleBody(parsed.data)) };
     });
     const limit = pLimit(this.#parallelBatches);
     const batches: SendMessageBatchRequestEntry[][] = [];
@@ -98,6 +97,22 @@ export class SqsVehicleQueue {
   async dlqDepth(): Promise<SqsQueueDepth> {
     if (!this.dlqUrl) throw new InputError('SqsVehicleQueue: no dlqUrl configured');
     return this.depth(this.dlqUrl);
+  }
+
+  /**
+   * Send a vehicle's message again as a new message, hidden for `delaySecs` (SQS allows at
+   * most 900): the circuit breaker's parking. The new message's SQS receive count starts at
+   * zero, so a vehicle that waited out an outage gets its full attempts after the resume
+   * (the failures just before the breaker opened were most likely the outage's too).
+   */
+  async park(message: VehicleMessage, delaySecs: number): Promise<void> {
+    await this.#sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(vehicleBody(message)),
+        DelaySeconds: Math.max(0, Math.min(900, Math.round(delaySecs))),
+      }),
+    );
   }
 
   /** Hide a received message for `seconds` more (0: make it receivable again now). */
@@ -168,6 +183,13 @@ export function parseVehicleMessage(body: string): VehicleMessage {
     throw new InputError(`vehicle message is invalid: runId: ${JSON.stringify(parsed.data.runId.slice(0, 80))} is not a run id (letters, digits, ".", "_" and "-", at most 64)`);
   }
   return parsed.data;
+}
+
+/** The message body: the vehicle's identity, nothing else. */
+function vehicleBody(message: VehicleMessage): VehicleMessage {
+  const body: VehicleMessage = { runId: message.runId, ref: message.ref };
+  if (message.vin !== undefined) body.vin = message.vin;
+  return body;
 }
 
 const RUN_ID = RunInputSchema.shape.runId.unwrap();

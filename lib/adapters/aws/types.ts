@@ -98,3 +98,25 @@ export interface DynamoRunCountersOptions {
   /** The counters item's DynamoDB TTL, seconds after its last change. @default 2_592_000 (30 days) */
   ttlSecs?: number;
 }
+
+export interface DynamoBreakerStoreOptions {
+  client: DynamoClient;
+  /** The session table (partition key `pk`), e.g. env SESSION_TABLE. */
+  tableName: string;
+  /** One bucket of the outcome window, in seconds; the window spans two. @default 10 */
+  bucketSecs?: number;
+  /** Clock in epoch ms (tests move it). @default Date.now */
+  now?: () => number;
+  /** Items are deleted by DynamoDB TTL this long after their last change. @default 2_592_000 (30 days) */
+  ttlSecs?: number;
+}
+
+export interface LambdaEventSourceSwitchOptions {
+  client: import('@aws-sdk/client-lambda').LambdaClient;
+  /** The event source mapping's UUID, e.g. env DOWNLOADER_MAPPING_ID. */
+  mappingId: string;
+  /** Tries when the mapping is busy changing state (ResourceInUseException). @default 6 */
+  maxTries?: number;
+  /** First retry delay, doubled per try (with jitter). @default 500 */
+  baseDelayMs?: number;
+}

@@ -18,6 +18,19 @@ export interface CircuitBreakerOptions {
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/** When the portal counts as failing: shared by the local breaker and the cloud's shared one. */
+export const BREAKER_THRESHOLDS = {
+  /** Outcomes in the window before the rate is judged. */
+  minSamples: 10,
+  /** Error rate (0..1) at which the breaker opens. */
+  errorRateThreshold: 0.6,
+} as const;
+
+/** Does a window of outcomes say the portal as a whole is failing? */
+export function windowTrips(samples: number, errors: number, thresholds: { minSamples: number; errorRateThreshold: number } = BREAKER_THRESHOLDS): boolean {
+  return samples >= thresholds.minSamples && errors / samples >= thresholds.errorRateThreshold;
+}
+
 /**
  * Stops taking new work when the portal as a whole is failing (errors over a window cross a
  * threshold), instead of burning every vehicle's attempts into FAILED: it pauses, lets one
@@ -40,8 +53,8 @@ export class CircuitBreaker {
   constructor(options: CircuitBreakerOptions = {}) {
     this.#o = {
       windowSize: options.windowSize ?? 20,
-      minSamples: options.minSamples ?? 10,
-      errorRateThreshold: options.errorRateThreshold ?? 0.6,
+      minSamples: options.minSamples ?? BREAKER_THRESHOLDS.minSamples,
+      errorRateThreshold: options.errorRateThreshold ?? BREAKER_THRESHOLDS.errorRateThreshold,
       pauseMs: options.pauseMs ?? 15_000,
       maxPauseMs: options.maxPauseMs ?? 120_000,
       maxOpens: options.maxOpens ?? 5,
@@ -106,7 +119,7 @@ export class CircuitBreaker {
     }
     this.#push(false);
     const errors = this.#window.filter((ok) => !ok).length;
-    if (this.#window.length >= this.#o.minSamples && errors / this.#window.length >= this.#o.errorRateThreshold) this.#open();
+    if (windowTrips(this.#window.length, errors, this.#o)) this.#open();
   }
 
   #push(ok: boolean): void {
