@@ -1,4 +1,4 @@
-import { buildReport, manifestCsv, type PerWorkerStats } from '../core/report/index.js';
+import { buildReport, manifestCsv, renderReportHtml, type PerWorkerStats } from '../core/report/index.js';
 import type { TrackingRow } from '../core/ports.js';
 import { VehicleStatus } from '../core/types.js';
 import { S3Keys, type RunState } from './contracts.js';
@@ -14,6 +14,7 @@ export async function writeCloudReport(state: RunState): Promise<NonNullable<Run
     aws.sessionStore.get(),
   ]);
   const stalled = state.progress?.stalled === true;
+  const pausedCause = state.pause?.gaveUp ? state.pause.cause : undefined;
   const report = buildReport({
     runId: state.runId,
     profile: settings.profile.name,
@@ -30,14 +31,16 @@ export async function writeCloudReport(state: RunState): Promise<NonNullable<Run
     },
     startedAt: state.startedAt,
     finishedAt: Date.now(),
-    status: stalled ? 'stopped' : 'completed',
-    stopReason: stalled ? `stalled: nothing finished in ${state.progress?.idlePolls} polls` : undefined,
+    status: stalled || pausedCause ? 'stopped' : 'completed',
+    stopReason: pausedCause ?? (stalled ? `stalled: nothing finished in ${state.progress?.idlePolls} polls` : undefined),
     output: `s3://${aws.documents.bucket}/${S3Keys.runPrefix(state.runId)}`,
+    inDlq: dlq.visible,
   });
   const reportKey = S3Keys.report(state.runId);
   const manifestKey = S3Keys.manifest(state.runId);
   await aws.documents.putText(reportKey, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
   await aws.documents.putText(manifestKey, manifestCsv(rows), 'text/csv');
+  await aws.documents.putText(S3Keys.reportHtml(state.runId), renderReportHtml(report), 'text/html; charset=utf-8');
   return {
     status: report.status,
     reportKey,

@@ -1,13 +1,15 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, StartMessageMoveTaskCommand, type Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromEnv } from '../../lib/adapters/aws/index.js';
 import { InputError } from '../../lib/core/errors.js';
 import { verifyDocument } from '../../lib/core/verify/index.js';
-import type { RunState } from '../../lib/cloud/contracts.js';
+import { S3Keys, type RunState } from '../../lib/cloud/contracts.js';
 import { handler as downloader } from '../../lambdas/downloader.js';
 import { handler as enqueue } from '../../lambdas/enqueue.js';
 import { handler as login } from '../../lambdas/login.js';
+import { handler as report } from '../../lambdas/report.js';
 import { useEmulators } from '../emulators/aws-env.js';
 import { cloudFixture, getObject, listKeys } from '../helpers/cloud.js';
 import { lambdaContext } from '../helpers/sqs-event-source.js';
@@ -138,6 +140,18 @@ describe('Lambda handlers against the emulators and the demo portal (real Chromi
       env.portal.setFaults('');
     }
   });
+
+  it('report: writes report.html (text/html) beside report.json, with its numbers', async () => {
+    const out = await report(state);
+    const stored = JSON.parse((await getObject(env.resources, out.report!.reportKey)).toString('utf8'));
+    const html = await env.resources.clients.s3.send(
+      new GetObjectCommand({ Bucket: env.resources.bucket, Key: S3Keys.reportHtml(state.runId) }),
+    );
+    expect(html.ContentType).toMatch(/^text\/html/);
+    const page = await html.Body!.transformToString();
+    expect(page).toContain(`data-metric="succeeded">${stored.succeeded}<`);
+    expect(page).toContain(`data-metric="in_dlq">${stored.in_dlq}<`);
+  });
 });
 
 describe('a message that keeps failing', () => {
@@ -151,11 +165,19 @@ describe('a message that keeps failing', () => {
     const state = await login({ runId: 'dlq-run' });
     await enqueue({ ...state, refs: [env.portal.inventory[0]!.ref] });
     env.portal.setFaults('5xx=1');
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 90_000;
     let dlq: Message[] = [];
     while (Date.now() < deadline && dlq.length === 0) {
       const msgs = await receiveAll(env, env.resources.queueUrl, 1);
-      if (msgs.length) await downloader(sqsEvent(env, msgs), lambdaContext('Downloader'));
+      if (msgs.length) {
+        // As the event source mapping does: a message the handler did not report failed is deleted.
+        const response = await downloader(sqsEvent(env, msgs), lambdaContext('Downloader'));
+        if (response.batchItemFailures.length === 0) {
+          await env.resources.clients.sqs.send(
+            new DeleteMessageBatchCommand({ QueueUrl: env.resources.queueUrl, Entries: [{ Id: '0', ReceiptHandle: msgs[0]!.ReceiptHandle! }] }),
+          );
+        }
+      }
       dlq = await receiveAll(env, env.resources.dlqUrl, 1);
     }
     expect(dlq).toHaveLength(1);
@@ -176,5 +198,5 @@ describe('a message that keeps failing', () => {
     const response = await downloader(sqsEvent(env, back), lambdaContext('Downloader'));
     expect(response.batchItemFailures).toEqual([]);
     expect((await fromEnv().tracker.get('dlq-run', ref))?.status).toBe('DONE');
-  });
+  }, 150_000);
 });

@@ -139,7 +139,7 @@ describe('a CLI run whose inventory holds escaping refs writes only inside its r
     const inRun = tree.filter((p) => p.startsWith(`${run}/`)).map((p) => p.slice(run.length + 1));
     expect(inRun.every((p) => !p.includes('/')), inRun.join(', ')).toBe(true);
     expect(inRun.sort()).toEqual(
-      [...portal.inventory.map((v) => `${v.ref}.pdf`), 'inventory.csv', 'manifest.csv', 'report.json'].sort(),
+      [...portal.inventory.map((v) => `${v.ref}.pdf`), 'inventory.csv', 'manifest.csv', 'report.html', 'report.json'].sort(),
     );
     expect(tree.some((p) => /evil/.test(p))).toBe(false);
     // The CSV the run keeps does list them (as skipped rows), verbatim.

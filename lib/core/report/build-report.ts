@@ -1,5 +1,6 @@
 import type { TrackingRow } from '../ports.js';
 import { VehicleStatus } from '../types.js';
+import { buildTimeline } from './timeline.js';
 import type { FailureEntry, ReportCounters, RunReport, RunStatus, SkippedEntry } from './types.js';
 
 export interface BuildReportInput {
@@ -15,6 +16,8 @@ export interface BuildReportInput {
   status: RunStatus;
   stopReason?: string;
   output: string;
+  /** Messages in the dead-letter queue (cloud runs; a local run has no DLQ). */
+  inDlq?: number;
 }
 
 const byRef = (a: { ref: string }, b: { ref: string }): number => compareRefs(a.ref, b.ref);
@@ -109,8 +112,13 @@ export function buildReport(input: BuildReportInput): RunReport {
     per_worker: [...counters.per_worker].sort((a, b) => compareRefs(a.worker, b.worker)),
     ...(counters.breaker_opens !== undefined ? { breaker_opens: counters.breaker_opens } : {}),
     ...(counters.concurrency_lowest !== undefined ? { concurrency_lowest: counters.concurrency_lowest } : {}),
+    ...(counters.direct_downloads !== undefined ? { direct_downloads: counters.direct_downloads } : {}),
+    ...(counters.browser_downloads !== undefined ? { browser_downloads: counters.browser_downloads } : {}),
+    ...(counters.direct_fallbacks !== undefined ? { direct_fallbacks: counters.direct_fallbacks } : {}),
     failures: failures.sort(byRef),
     skipped_refs: skippedRefs.sort(byRef),
+    timeline: buildTimeline(rows, input.startedAt, input.finishedAt),
+    ...(input.inDlq !== undefined ? { in_dlq: input.inDlq } : {}),
   };
 }
 

@@ -2,6 +2,8 @@ export { buildReport, compareRefs, percentile } from './build-report.js';
 export type { BuildReportInput } from './build-report.js';
 export { manifestCsv, csvField } from './manifest.js';
 export { formatSummary } from './summary.js';
+export { renderReportHtml } from './render-html.js';
+export { buildTimeline } from './timeline.js';
 export type {
   FailureEntry,
   PerWorkerStats,
@@ -9,5 +11,6 @@ export type {
   RunCounters,
   RunReport,
   RunStatus,
+  RunTimeline,
   SkippedEntry,
 } from './types.js';

@@ -1,3 +1,4 @@
+import { duration, thousands } from './format.js';
 import type { RunReport } from './types.js';
 
 /** A short plain-ASCII summary of a run for the terminal (8 to 11 lines). */
@@ -35,19 +36,6 @@ function topCounts(values: string[], n: number): string {
 /** Skip reasons name the row (`duplicate of line 7`, `invalid VIN "X"`); group by their kind. */
 function skipKind(reason: string): string {
   return reason.replace(/\s*(".*|of line \d+|:.*)$/, '').trim() || reason;
-}
-
-function duration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${seconds.toFixed(1)} s`;
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m ${rest}s` : `${m}m ${rest}s`;
-}
-
-function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** Refs, reasons and paths come from outside: keep the summary plain ASCII on any terminal. */

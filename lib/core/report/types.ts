@@ -20,6 +20,12 @@ export interface ReportCounters {
   breaker_opens?: number;
   /** Lowest concurrency the adaptive limit went down to (429s, rising latency). */
   concurrency_lowest?: number;
+  /** Documents of this session fetched from the profile's direct URL (HTTP with the session cookies). */
+  direct_downloads?: number;
+  /** Documents of this session fetched through a worker page (vehicle page + download control). */
+  browser_downloads?: number;
+  /** Times a vehicle's direct URL gave no usable answer and its vehicle page was used instead. */
+  direct_fallbacks?: number;
 }
 /** The name the brief gives ReportCounters (not the pipeline's RunCounters class, which produces it). */
 export type { ReportCounters as RunCounters };
@@ -38,6 +44,15 @@ export interface FailureEntry {
 export interface SkippedEntry {
   ref: string;
   reason: string;
+}
+
+/** Vehicles this session finished per time bucket from `started_at`: the throughput chart of report.html. */
+export interface RunTimeline {
+  bucket_seconds: number;
+  /** One count per bucket, oldest first (DONE rows by their finish time). */
+  succeeded: number[];
+  /** FAILED rows by their finish time, same buckets. */
+  failed: number[];
 }
 
 /** report.json. The DESIGN.md fields, plus status, timing and what is left. */
@@ -71,4 +86,8 @@ export interface RunReport extends ReportCounters {
   workers: number;
   failures: FailureEntry[];
   skipped_refs: SkippedEntry[];
+  /** Optional: report.json files written before it existed lack it. */
+  timeline?: RunTimeline;
+  /** Messages in the dead-letter queue when the report was made (cloud runs only). */
+  in_dlq?: number;
 }

@@ -65,7 +65,7 @@ describe('buildReport', () => {
         'runtime_seconds', 'avg_seconds_per_vehicle', 'throughput_per_hour', 'workers', 'retries',
         'session_refreshes', 'browser_restarts', 'wrong_documents_rejected', 'duplicates', 'peak_rss_mb',
         'per_worker', 'failures', 'status', 'stop_reason', 'started_at', 'finished_at', 'output', 'pending',
-        'p50_seconds', 'p95_seconds', 'skipped_refs',
+        'p50_seconds', 'p95_seconds', 'skipped_refs', 'timeline',
       ].sort(),
     );
   });
@@ -134,6 +134,37 @@ describe('buildReport', () => {
       rows: [timed], startedAt: T0, finishedAt: T0 + 60_000,
     });
     expect(report.p50_seconds).toBe(1.5);
+  });
+
+  it('counts this session\'s DONE and FAILED rows per time bucket, for the report.html chart', () => {
+    // 60 s of run: 1 s buckets. Row 10 finished at 2 s, 3 at 3 s, 2 at 5 s; the FAILED rows have no finish time.
+    expect(report.timeline?.bucket_seconds).toBe(1);
+    expect(report.timeline?.succeeded).toHaveLength(60);
+    expect(report.timeline?.succeeded.slice(0, 6)).toEqual([0, 0, 1, 1, 0, 1]);
+    expect(report.timeline?.failed.every((n) => n === 0)).toBe(true);
+    const long = buildReport({
+      runId: 'r', profile: 'p', workers: 1, counters, status: 'completed', output: 'o',
+      rows: [
+        done('1', -3600, 1),
+        done('2', 100, 5),
+        row('3', VehicleStatus.FAILED, { attempts: 3, errorReason: 'timeout', finishedAt: T0 + 1_799_000 }),
+      ],
+      startedAt: T0, finishedAt: T0 + 1_800_000,
+    });
+    // 30 min: 30 s buckets (at most 60); the earlier session's row is not this session's throughput.
+    expect(long.timeline).toMatchObject({ bucket_seconds: 30 });
+    expect(long.timeline?.succeeded.reduce((a, b) => a + b)).toBe(1);
+    expect(long.timeline?.succeeded[3]).toBe(1);
+    expect(long.timeline?.failed[59]).toBe(1);
+  });
+
+  it('adds in_dlq only when the caller knows it (a cloud run)', () => {
+    expect('in_dlq' in report).toBe(false);
+    const cloud = buildReport({
+      runId: 'r', profile: 'p', workers: 1, counters, status: 'completed', output: 'o',
+      rows: [], startedAt: T0, finishedAt: T0 + 1000, inDlq: 4,
+    });
+    expect(cloud.in_dlq).toBe(4);
   });
 
   it('reports zeros, not NaN, for an empty or all-skipped run', () => {
