@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
+import { FETCH_MODES } from '../core/portal/profile.js';
 import type { Credentials } from '../core/types.js';
 
 const whole = (name: string, min: number, max: number) =>
@@ -36,6 +37,7 @@ export const RunOptionsSchema = z.object({
   limit: whole('--limit', 1, 10_000_000).optional(),
   retryDelay: whole('--retry-delay', 0, 600_000).default(1000),
   blockResources: z.boolean().default(true),
+  fetch: z.enum(FETCH_MODES, { error: '--fetch must be auto, browser or direct' }).default('auto'),
   seed: whole('--seed', 0, 2 ** 31).default(1),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;

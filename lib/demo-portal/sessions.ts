@@ -10,7 +10,7 @@ export interface Session {
   /** Requests made with this session (for `expire`). */
   requests: number;
   licenseAccepted: boolean;
-  /** The last vehicle page this session visited (for `interfere`). */
+  /** The vehicle whose page this session visited, or whose report it got, last (for `interfere`). */
   currentRef?: string;
 }
 

@@ -1,22 +1,24 @@
 import { writeFileSync, renameSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, type FleetPdfError } from '../core/errors.js';
-import type { PortalProfile, StepContext } from '../core/portal/profile.js';
+import type { FetchMode, PortalProfile, StepContext } from '../core/portal/profile.js';
+import { resolveFetchMode } from '../core/portal/fetch-mode.js';
 import { SessionManager } from '../core/portal/session-manager.js';
-import { fetchDocumentInPage, loginInBrowser } from '../core/portal/steps.js';
+import { loginInBrowser } from '../core/portal/steps.js';
 import { loadInventory } from '../core/pipeline/load-inventory.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../core/pipeline/circuit-breaker.js';
 import { RetryPolicy } from '../core/pipeline/retry-policy.js';
 import { RunCounters } from '../core/pipeline/run-counters.js';
-import { runJob, type AttemptReport, type DocumentFetcher } from '../core/pipeline/run-job.js';
-import { buildReport, manifestCsv, type RunReport } from '../core/report/index.js';
+import { runJob, type AttemptReport } from '../core/pipeline/run-job.js';
+import { buildReport, manifestCsv, renderReportHtml, type RunReport } from '../core/report/index.js';
 import { verifyDocument } from '../core/verify/index.js';
-import type { Credentials, PortalSession, Vehicle } from '../core/types.js';
+import type { Credentials } from '../core/types.js';
 import { VehicleStatus } from '../core/types.js';
 import { FsDocumentStore, MemorySessionStore, RunLock, SqliteStore } from '../adapters/local/index.js';
 import { launchBrowser } from '../browser/launch.js';
 import { PagePool } from '../browser/page-pool.js';
 import { sampleRssMb } from '../system/process-rss.js';
+import { localFetcher } from './document-fetcher.js';
 
 export interface LocalJobOptions {
   profile: PortalProfile;
@@ -37,6 +39,14 @@ export interface LocalJobOptions {
   vehicleTimeoutMs: number;
   stepTimeoutMs: number;
   blockResources: boolean;
+  /**
+   * How PDFs are fetched: `direct` = HTTP GET of the profile's `document.directPath` with the
+   * session cookies (undici; Chromium only logs in and exports the inventory, no worker pages),
+   * `browser` = a worker page per worker, `auto` = direct, falling back to the vehicle page for
+   * a vehicle whose direct URL gives no PDF. The profile's `document.fetch` narrows it.
+   * @default 'auto'
+   */
+  fetchMode?: FetchMode;
   /** Circuit breaker tuning (pause lengths, threshold). */
   breaker?: CircuitBreakerOptions;
   /** Only this many vehicles of the inventory (the first ones). */
@@ -71,6 +81,8 @@ export interface LocalSnapshot {
 export interface LocalJobResult {
   report: RunReport;
   folder: string;
+  /** Workers that opened a worker page (0 when every document came from the direct URL). */
+  workerPagesOpened: number;
   stopError?: FleetPdfError;
 }
 
@@ -80,6 +92,7 @@ export interface LocalJobResult {
  */
 export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobResult> {
   const { profile, log } = options;
+  const fetchMode = resolveFetchMode(profile, options.fetchMode);
   const lock = RunLock.acquire(options.outDir);
   const store = SqliteStore.open(options.outDir);
   const pool = new PagePool({
@@ -88,6 +101,15 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     stepTimeoutMs: options.stepTimeoutMs,
   });
   const counters = new RunCounters();
+  const paths = localFetcher({
+    mode: fetchMode,
+    profile,
+    ctx: { baseUrl: options.portalUrl, stepTimeoutMs: options.stepTimeoutMs },
+    pool,
+    workers: options.workers,
+    counters,
+    log,
+  });
   const startedAt = Date.now();
   let onWorkEnd: (() => Promise<void>) | void = undefined;
   const rssTimer = setInterval(() => {
@@ -127,13 +149,6 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     };
     onWorkEnd = options.onStart?.({ runId, folder, total, snapshot });
 
-    const fetcher: DocumentFetcher = {
-      async fetch(workerId: string, vehicle: Vehicle, current: PortalSession) {
-        const { page, version } = await pool.page(workerId, current);
-        return fetchDocumentInPage(page, profile, vehicle, ctx, version);
-      },
-      recycle: (workerId) => pool.recycle(workerId),
-    };
     const result = await runJob({
       runId,
       workers: options.workers,
@@ -141,7 +156,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
       tracker: store,
       documents,
       session,
-      fetcher,
+      fetcher: paths.fetcher,
       retry: new RetryPolicy({ maxAttempts: options.maxAttempts, baseDelayMs: options.retryBaseDelayMs }),
       vehicleTimeoutMs: options.vehicleTimeoutMs,
       signal: options.signal,
@@ -171,13 +186,15 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
       output: folder,
     });
     writeAtomic(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeAtomic(join(folder, 'report.html'), renderReportHtml(report));
     writeAtomic(join(folder, 'manifest.csv'), manifestCsv(finalRows));
     // A run with FAILED vehicles stays open: the next `fleetpdf run` retries them (`--new` starts afresh).
     if (status === 'completed') store.finishRun(runId, report.failed > 0 ? 'failed' : 'completed');
-    return { report, folder, stopError: result.stopError };
+    return { report, folder, stopError: result.stopError, workerPagesOpened: paths.workerPagesOpened() };
   } finally {
     clearInterval(rssTimer);
     await onWorkEnd?.().catch(() => undefined);
+    await paths.close();
     await pool.close();
     store.close();
     lock.release();

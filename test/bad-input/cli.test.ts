@@ -43,6 +43,7 @@ describe('bad fleetpdf run options: exit 2, one line naming the option and the r
     [['--limit', '-5'], '--limit must be at least 1'],
     [['--profile', 'nope'], 'nope'],
     [['--bogus'], "unknown option '--bogus'"],
+    [['--fetch', 'sometimes'], '--fetch must be auto, browser or direct'],
   ])('%j', async (args, needle) => {
     const out = join(dir.path, `out-${Math.random().toString(36).slice(2)}`);
     const result = await runCli(['run', '--out', out, ...args], ENV);

@@ -53,7 +53,8 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
   it('never stores another vehicle\'s PDF when the portal mixes them up', async () => {
     portal = await startDemoPortal({ vehicles: 80, faults: 'interfere=0.3' });
     dir = tempDir();
-    const { report, folder } = await runAgainst(portal, dir.path, { maxAttempts: 8 });
+    // Worker pages: the mix-up between a vehicle page and its download (test/local/direct-fetch.test.ts has the direct path's).
+    const { report, folder } = await runAgainst(portal, dir.path, { maxAttempts: 8, fetchMode: 'browser' });
     expect(report.succeeded).toBe(80);
     const stats = portal.stats();
     expect(stats.wrongPdfServed).toBeGreaterThan(0);
@@ -68,6 +69,8 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
     let killed: number[] = [];
     const { report, folder } = await runAgainst(portal, dir.path, {
       workers: 4,
+      // Worker pages: the direct path would not need the browser again after the kill.
+      fetchMode: 'browser',
       onAttempt: (a) => {
         if (a.result === 'done' && ++finished === 15) {
           killed = chromiumChildren();
@@ -111,7 +114,7 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
     dir = tempDir();
     // Chromium cancels a download answered with a 429 without telling its status, so such an
     // attempt counts as a transient failure, not a throttle: give the vehicles more attempts.
-    const { report } = await runAgainst(portal, dir.path, { workers: 8, maxAttempts: 6 });
+    const { report } = await runAgainst(portal, dir.path, { workers: 8, maxAttempts: 6, fetchMode: 'browser' });
     expect(report.succeeded).toBe(60);
     expect(report.failed).toBe(0);
     expect(portal.stats().faultsInjected.ratelimit).toBeGreaterThan(0);

@@ -8,7 +8,8 @@ import { filesUnder, findLeaks, startRecordingProxy, type RecordingProxy } from 
  * Issue 5, security: the portal password and the session cookies the portal issued never
  * appear in anything a local run produces (stdout, stderr, report.json, manifest.csv,
  * inventory.csv, the SQLite database and its side files), including a run whose sessions
- * expire every 20 requests (so several logins happen) and a run with a wrong password.
+ * expire every 8 requests (so several logins happen, even on the direct path's one request
+ * per vehicle) and a run with a wrong password.
  * The cookie values are learnt from a recording proxy between the CLI and the portal.
  * (test/cli/run-errors.test.ts checks stderr of a wrong-password run; this adds the files.)
  */
@@ -47,7 +48,7 @@ describe('local run: no password or session cookie in any output', () => {
     portal = await startDemoPortal({
       vehicles: 12,
       credentials: { username: 'demo', password: PASSWORD },
-      faults: 'expire=20',
+      faults: 'expire=8',
     });
     proxy = await startRecordingProxy(portal.url);
     dir = tempDir();

@@ -5,15 +5,20 @@ import { dirname, join, resolve } from 'node:path';
 import { VehicleFailedError } from '../../core/errors.js';
 import type { DocumentStore } from '../../core/ports.js';
 import { PDF_EXTENSION, TEMP_SUFFIX } from './constants.js';
+import { DirectorySync } from './directory-sync.js';
 import { assertSafeRef, assertSafeRunId } from './safe-name.js';
 
 /**
  * Verified PDFs as `<outDir>/<runId>/<ref>.pdf`. A document is written to a dot-named temp
  * file, fsynced, then renamed over the final name: rename is atomic within a folder, so the
- * final name only ever holds a complete document, whatever crashes when.
+ * final name only ever holds a complete document, whatever crashes when. put() returns once
+ * the rename itself is durable too (the folder fsynced, shared by concurrent puts): a
+ * document the tracker then marks DONE is on disk.
  */
 export class FsDocumentStore implements DocumentStore {
   readonly outDir: string;
+  /** Run folders known to exist (a mkdir per document costs a syscall for nothing), with their fsync. */
+  readonly #folders = new Map<string, DirectorySync>();
 
   constructor(outDir: string) {
     this.outDir = resolve(outDir);
@@ -41,8 +46,7 @@ export class FsDocumentStore implements DocumentStore {
     const path = this.pathFor(runId, ref);
     const folder = dirname(path);
     const tmp = join(folder, `.${ref}${PDF_EXTENSION}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
-    await mkdir(folder, { recursive: true });
-    const handle = await open(tmp, 'wx');
+    const handle = await this.#openTemp(folder, tmp);
     try {
       await handle.writeFile(bytes);
       // Without the fsync a power cut after the rename can leave an empty file under the final name.
@@ -59,7 +63,22 @@ export class FsDocumentStore implements DocumentStore {
       await unlink(tmp).catch(() => undefined);
       throw error;
     }
+    await this.#folders.get(folder)!.sync();
     return this.keyFor(runId, ref);
+  }
+
+  /** Create the temp file, creating the run folder the first time (or again, if it was removed). */
+  async #openTemp(folder: string, tmp: string) {
+    if (this.#folders.has(folder)) {
+      try {
+        return await open(tmp, 'wx');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    await mkdir(folder, { recursive: true });
+    if (!this.#folders.has(folder)) this.#folders.set(folder, new DirectorySync(folder));
+    return open(tmp, 'wx');
   }
 
   async get(runId: string, ref: string): Promise<Buffer | undefined> {

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
+import { resolveFetchMode } from '../../core/portal/fetch-mode.js';
 import { Redactor } from '../../core/redact.js';
 import { formatSummary } from '../../core/report/index.js';
-import { DEMO_CREDENTIALS, startDemoPortal, type DemoPortal } from '../../demo-portal/index.js';
+import { DEMO_CREDENTIALS, demoSiteForProfile, startDemoPortal, type DemoPortal } from '../../demo-portal/index.js';
 import { runLocalJob } from '../../local/local-job.js';
 import { getProfile } from '../../profiles/index.js';
 import { loadCredentials, parseOptions, RunOptionsSchema } from '../config.js';
@@ -14,6 +15,8 @@ import { ProgressReporter } from '../progress.js';
 export async function runCommand(raw: Record<string, unknown>): Promise<number> {
   const options = parseOptions(RunOptionsSchema, raw);
   const profile = getProfile(options.profile);
+  // Before anything starts: --fetch direct on a profile without a direct URL is bad input.
+  const fetchMode = resolveFetchMode(profile, options.fetch);
   const redactor = new Redactor();
   const out = new Output(redactor);
   if (options.portal && (options.faults || options.latency || options.pdfLatency)) {
@@ -23,6 +26,8 @@ export async function runCommand(raw: Record<string, unknown>): Promise<number> 
   let demo: DemoPortal | undefined;
   if (!options.portal) {
     demo = await startDemoPortal({
+      // The bundled site that matches the profile (sites are named after their profiles).
+      site: demoSiteForProfile(profile.name),
       vehicles: options.vehicles,
       seed: options.seed,
       pageLatencyMs: options.latency,
@@ -62,8 +67,9 @@ export async function runCommand(raw: Record<string, unknown>): Promise<number> 
       vehicleTimeoutMs: options.timeout * 1000,
       stepTimeoutMs: options.stepTimeout * 1000,
       blockResources: options.blockResources,
+      fetchMode,
       limit: options.limit,
-      label: { workers: options.workers, profile: profile.name, demo: Boolean(demo) },
+      label: { workers: options.workers, profile: profile.name, demo: Boolean(demo), fetch: fetchMode },
       signal: stop.signal,
       log: (line) => out.line(line),
       onStart: ({ snapshot }) => {

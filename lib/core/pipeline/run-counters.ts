@@ -14,6 +14,11 @@ export class RunCounters {
   peakRssMb = 0;
   breakerOpens = 0;
   concurrencyLowest?: number;
+  /** Documents stored from the direct URL / from a worker page (see PathFetcher). */
+  directDownloads = 0;
+  browserDownloads = 0;
+  /** Vehicles the direct URL could not serve, sent to their vehicle page. */
+  directFallbacks = 0;
   readonly #workers = new Map<string, WorkerTally>();
 
   worker(id: string): WorkerTally {
@@ -37,6 +42,9 @@ export class RunCounters {
       per_worker: this.perWorker(),
       breaker_opens: this.breakerOpens,
       ...(this.concurrencyLowest !== undefined ? { concurrency_lowest: this.concurrencyLowest } : {}),
+      direct_downloads: this.directDownloads,
+      browser_downloads: this.browserDownloads,
+      direct_fallbacks: this.directFallbacks,
     };
   }
 

@@ -13,6 +13,8 @@ export interface DocumentFetcher {
   fetch(workerId: string, vehicle: Vehicle, session: PortalSession): Promise<Buffer>;
   /** The worker's page (or connection) misbehaved: replace it before the next vehicle. */
   recycle(workerId: string): Promise<void>;
+  /** The attempt at `ref` ended; `stored` when its document was verified and stored (for per-path counts). */
+  settled?(ref: string, stored: boolean): void;
 }
 
 export interface RunJobOptions {
@@ -176,6 +178,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
         },
       );
       limit.release();
+      options.fetcher.settled?.(item.ref, outcome.kind === 'done');
       const tally = counters.worker(workerId);
       tally.busy_seconds += (Date.now() - started) / 1000;
       observe(outcome.kind === 'error' ? outcome.error : undefined, Date.now() - started);

@@ -69,11 +69,30 @@ export interface PortalProfile {
     downloadSelector: string;
     /** When the PDF has a stable URL (same `{ref}`/`{vin}` template), it can be fetched directly with the session cookies. */
     directPath?: string;
+    /**
+     * Which path fetches a document: `direct` = an HTTP GET of `directPath` with the session
+     * cookies (no worker pages; a non-PDF answer is rejected like any bad document), `browser` =
+     * the vehicle page and its download control, `auto` = direct, and the browser for a vehicle
+     * whose direct URL answers with something else than a PDF or a session/transient error.
+     * Without `directPath` only `browser` applies. The run's `--fetch` can narrow it down.
+     * @default 'auto'
+     */
+    fetch?: FetchMode;
     /** Replace the default page + click + download. Returns the PDF body. */
     run?: (page: Page, vehicle: Vehicle, ctx: StepContext) => Promise<Buffer>;
   };
   /** Resource types the worker pages can block without breaking the portal. */
   blockResources: BlockableResource[];
+}
+
+/** How documents are fetched: see `PortalProfile.document.fetch`. */
+export type FetchMode = 'auto' | 'browser' | 'direct';
+
+export const FETCH_MODES: readonly FetchMode[] = ['auto', 'browser', 'direct'];
+
+/** A profile path on the portal: absolute paths replace the base URL's path, as a browser resolves them. */
+export function portalUrl(baseUrl: string, path: string): URL {
+  return new URL(path, baseUrl);
 }
 
 /** Fill a `{ref}`/`{vin}` path template for one vehicle. */

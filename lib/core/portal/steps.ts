@@ -5,19 +5,21 @@ import {
   SessionExpiredError,
   ThrottledError,
   TransientError,
-  VehicleFailedError,
   CriticalError,
   firstLine,
 } from '../errors.js';
 import type { Credentials, SessionCookie, Vehicle } from '../types.js';
-import { vehiclePath, type BlockableResource, type PortalProfile, type StepContext } from './profile.js';
+import { httpStatusError, isLoginPageBody, isLoginUrl, sessionEnded } from './http-outcome.js';
+import { portalUrl, vehiclePath, type BlockableResource, type PortalProfile, type StepContext } from './profile.js';
+
+export { isLoginPageBody };
 
 /**
  * The default implementations of the profile steps, driven by the profile's selectors.
  * A profile hook replaces one step; the rest stay shared.
  */
 
-const absolute = (ctx: StepContext, path: string): string => new URL(path, ctx.baseUrl).toString();
+const absolute = (ctx: StepContext, path: string): string => portalUrl(ctx.baseUrl, path).toString();
 
 /** Refuse the resource types the profile says the portal works without. */
 export async function blockResources(context: BrowserContext, types: readonly BlockableResource[]): Promise<void> {
@@ -32,19 +34,13 @@ export async function blockResources(context: BrowserContext, types: readonly Bl
 /** Map an HTTP answer to what happens next; returns normally when the page is usable. */
 export function checkResponse(response: Response | null, what: string): void {
   if (!response) return;
-  const status = response.status();
-  if (status === 429) {
-    const retryAfter = Number(response.headers()['retry-after']);
-    throw new ThrottledError(`HTTP 429 on ${what}`, Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
-  }
-  if (status >= 500) throw new TransientError(`HTTP ${status} on ${what}`, `http_${status}`);
-  if (status === 404) throw new VehicleFailedError(`HTTP 404 on ${what}: the portal does not know it`, 'not_found');
-  if (status >= 400) throw new TransientError(`HTTP ${status} on ${what}`, `http_${status}`);
+  const error = httpStatusError(response.status(), what, response.headers()['retry-after']);
+  if (error) throw error;
 }
 
 /** Did this navigation land on the login page (session expired or kicked)? */
 export function onLoginPage(page: Page, profile: PortalProfile): boolean {
-  return profile.session.loginUrlPattern.test(new URL(page.url()).pathname + new URL(page.url()).search);
+  return isLoginUrl(new URL(page.url()), profile);
 }
 
 /**
@@ -125,7 +121,7 @@ export async function openPortalPage(
   for (let pass = 0; pass < 2; pass += 1) {
     const response = await page.goto(absolute(ctx, path), { timeout: ctx.stepTimeoutMs, waitUntil: 'domcontentloaded' });
     if (onLoginPage(page, profile)) {
-      throw new SessionExpiredError(`session ended (sent to the login page on ${what})`, sessionVersion);
+      throw sessionEnded(`sent to the login page on ${what}`, sessionVersion);
     }
     if (await acceptLicenseIfShown(page, profile, ctx)) continue;
     checkResponse(response, what);
@@ -205,16 +201,6 @@ export async function fetchDocumentInPage(
   const body = profile.document.run
     ? await profile.document.run(page, vehicle, ctx)
     : await downloadByClick(page, profile.document.downloadSelector, ctx);
-  if (isLoginPageBody(body, profile)) {
-    throw new SessionExpiredError(`session ended (got the login page instead of ${vehicle.ref}'s PDF)`, sessionVersion);
-  }
+  if (isLoginPageBody(body, profile)) throw sessionEnded(`got the login page instead of ${vehicle.ref}'s PDF`, sessionVersion);
   return body;
-}
-
-/** A body that is the portal's login page rather than a document. */
-export function isLoginPageBody(body: Buffer, profile: PortalProfile): boolean {
-  const marker = profile.session.loginPageMarker;
-  if (!marker) return false;
-  const head = body.subarray(0, 8192).toString('latin1');
-  return !head.includes('%PDF-') && marker.test(head);
 }

@@ -38,6 +38,9 @@ export async function getReportPdf(ctx: PortalContext, req: IncomingMessage, res
       ctx.stats.c.faultsInjected.interfere += 1;
     }
   }
+  // Rendering a report makes its vehicle the session's current one: a client that fetches PDF
+  // URLs without opening vehicle pages (the direct path) mixes them up under `interfere` too.
+  session.currentRef = served.ref;
   const bytes = await ctx.pdfs.get(served);
   ctx.stats.pdfServed(requested.ref, served.ref);
   send(res, 200, bytes, {

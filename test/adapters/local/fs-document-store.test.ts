@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FsDocumentStore } from '../../../lib/adapters/local/index.js';
@@ -66,6 +66,13 @@ describe('FsDocumentStore', () => {
   it('creates the run folder if it is missing', async () => {
     await docs.put('2024-06-01-3', 'A', pdf('a'), 'sha');
     expect(existsSync(join(out.dir, '2024-06-01-3', 'A.pdf'))).toBe(true);
+  });
+
+  it('creates the run folder again if it was removed after the first document', async () => {
+    await docs.put(RUN, 'A', pdf('a'), 'sha');
+    rmSync(folder, { recursive: true });
+    await docs.put(RUN, 'B', pdf('b'), 'sha');
+    expect(readdirSync(folder)).toEqual(['B.pdf']);
   });
 
   it.each([
