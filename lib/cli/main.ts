@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { classify, CriticalError, InputError } from '../core/errors.js';
 import { parseFaults } from '../demo-portal/faults.js';
+import { registerCloudCommands } from './commands/cloud.js';
 import { parseOptions, RunOptionsSchema } from './config.js';
 import { toAscii } from './output.js';
 import { ExitCode } from './exit-codes.js';
@@ -9,7 +10,19 @@ function program(setExit: (code: number) => void): Command {
   const cli = new Command('fleetpdf')
     .description('Download one verified PDF per vehicle from a login-walled dealer portal.')
     .showHelpAfterError('(fleetpdf --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ fleetpdf                                      # = fleetpdf run: 200 demo vehicles into ./output
+  $ PORTAL_USER=me PORTAL_PASS=secret fleetpdf run --portal https://values.example.com --workers 8
+  $ fleetpdf portal --port 4010                   # the bundled demo portal alone
+  $ fleetpdf cloud start && fleetpdf cloud status --watch
+  $ fleetpdf cloud pull --to ./pdfs               # a cloud run's verified PDFs
+
+Every command has its own --help with examples: fleetpdf run --help, fleetpdf cloud pull --help, ...`,
+    );
 
   cli
     .command('run', { isDefault: true })
@@ -30,6 +43,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--retry-delay <ms>', 'first retry backoff (doubles, with jitter)', '1000')
     .option('--limit <n>', 'only the first N vehicles of the inventory')
     .option('--seed <n>', 'demo portal inventory seed', '1')
+    .option('--fetch <mode>', 'how PDFs are fetched: auto (the direct URL, vehicle page when needed), browser or direct', 'auto')
     .addOption(new Option('--no-block-resources', 'load images, fonts and CSS (slower; for debugging)'))
     .addHelpText(
       'after',
@@ -58,12 +72,17 @@ Examples:
     .option('--pdf-latency <ms>', 'delay per PDF', '0')
     .option('--faults <spec>', 'fault spec, e.g. 5xx=0.05,hang=0.01,expire=200,kick=500,ratelimit=8,interfere=0.02')
     .option('--seed <n>', 'inventory seed', '1')
-    .addHelpText('after', '\nExample:\n  $ fleetpdf portal --port 4010 --latency 300 --pdf-latency 700 --faults ratelimit=8')
+    .option('--site <name>', 'which bundled site: dealer-values or window-sticker', 'dealer-values')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ fleetpdf portal --port 4010 --latency 300 --pdf-latency 700 --faults ratelimit=8\n  $ fleetpdf portal --site window-sticker',
+    )
     .action(async (opts: Record<string, unknown>) => {
       const { portalCommand } = await import('./commands/portal.js');
       setExit(await portalCommand(opts));
     });
 
+  registerCloudCommands(cli, setExit);
   return cli;
 }
 
