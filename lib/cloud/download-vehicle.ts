@@ -2,7 +2,6 @@ import type { SQSRecord } from 'aws-lambda';
 import { parseVehicleMessage } from '../adapters/aws/index.js';
 import { Disposition, leavesPageBroken } from '../core/errors.js';
 import { processVehicle } from '../core/pipeline/process-vehicle.js';
-import { fetchDocumentInPage } from '../core/portal/steps.js';
 import { logger, metrics, MetricUnit } from './observability.js';
 import { cloudRuntime } from './runtime.js';
 
@@ -46,10 +45,7 @@ export async function handleVehicleMessage(record: SQSRecord): Promise<void> {
         session: rt.session,
         workerId: rt.workerId,
         timeoutMs: rt.settings.vehicleTimeoutMs,
-        fetchDocument: async (vehicle, session) => {
-          const { page, version } = await rt.pool.page(lane, session);
-          return fetchDocumentInPage(page, rt.settings.profile, vehicle, rt.ctx, version);
-        },
+        fetchDocument: (vehicle, session) => rt.fetcher.fetch(lane, vehicle, session),
         onEvent: (event) => {
           if (event.type === 'document-rejected' && event.wrongVehicle) {
             void counters.add(message.runId, { wrong_documents_rejected: 1 }).catch(() => undefined);
@@ -71,7 +67,7 @@ export async function handleVehicleMessage(record: SQSRecord): Promise<void> {
       return;
     }
     const { error } = outcome;
-    if (leavesPageBroken(error)) await rt.pool.recycle(lane);
+    if (leavesPageBroken(error)) await rt.fetcher.recycle(lane);
     const tripped = await rt.breaker.record(message.runId, error);
     if (tripped) logger.error('circuit breaker opened: pausing the run', { ...keys, reason: tripped.reason, critical: tripped.critical });
     const decision = rt.retry.decide(error, attempts);

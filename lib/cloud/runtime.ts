@@ -3,11 +3,15 @@ import { z } from 'zod';
 import { fromEnv, type AwsAdapters } from '../adapters/aws/index.js';
 import { PagePool } from '../browser/page-pool.js';
 import { InputError } from '../core/errors.js';
+import { PathFetcher } from '../core/pipeline/path-fetcher.js';
 import { RetryPolicy } from '../core/pipeline/retry-policy.js';
+import { fetchDocumentDirect } from '../core/portal/direct-document.js';
+import { resolveFetchMode } from '../core/portal/fetch-mode.js';
 import { SharedCircuitBreaker } from '../core/pipeline/shared-breaker.js';
 import type { PortalProfile, StepContext } from '../core/portal/profile.js';
 import { SessionManager } from '../core/portal/session-manager.js';
-import { loginInBrowser } from '../core/portal/steps.js';
+import { fetchDocumentInPage, loginInBrowser } from '../core/portal/steps.js';
+import { DirectFetcher } from '../http/direct-fetcher.js';
 import { getProfile } from '../profiles/index.js';
 import { Env } from './contracts.js';
 
@@ -63,8 +67,16 @@ export interface CloudRuntime {
   pool: PagePool;
   session: SessionManager;
   retry: RetryPolicy;
+  /**
+   * Fetches one vehicle's document on a lane: the profile's direct URL over HTTP with the
+   * session cookies when it has one (no page opened), the vehicle page otherwise or as the
+   * per-vehicle fallback.
+   */
+  fetcher: PathFetcher;
   /** The run's circuit breaker, shared with every other container through the session table. */
   breaker: SharedCircuitBreaker;
+  /** Close the browser and the direct path's sockets. */
+  close(): Promise<void>;
   /** This container; the report's per-worker rows group by it. */
   workerId: string;
   /** Page lanes for concurrent records (one in a real Lambda; several in the offline run). */
@@ -108,7 +120,7 @@ export function cloudRuntime(): CloudRuntime {
 export async function resetCloudRuntime(): Promise<void> {
   const current = runtime;
   runtime = undefined;
-  await current?.pool.close();
+  await current?.close();
 }
 
 function createRuntime(): CloudRuntime {
@@ -127,6 +139,7 @@ function createRuntime(): CloudRuntime {
   const workerId = process.env.AWS_LAMBDA_LOG_STREAM_NAME?.slice(-8) || `c-${randomUUID().slice(0, 8)}`;
   let session: SessionManager | undefined;
   let breaker: SharedCircuitBreaker | undefined;
+  let fetcher: { fetcher: PathFetcher; close: () => Promise<void> } | undefined;
   return {
     settings,
     aws,
@@ -142,6 +155,13 @@ function createRuntime(): CloudRuntime {
       return session;
     },
     retry: new RetryPolicy({ maxAttempts: settings.maxAttempts, baseDelayMs: CLOUD_RETRY_BASE_DELAY_MS }),
+    get fetcher() {
+      fetcher ??= cloudFetcher(settings, ctx, pool);
+      return fetcher.fetcher;
+    },
+    close: async () => {
+      await Promise.all([pool.close(), fetcher?.close()]);
+    },
     get breaker() {
       breaker ??= new SharedCircuitBreaker({ store: aws.breaker });
       return breaker;
@@ -149,4 +169,24 @@ function createRuntime(): CloudRuntime {
     workerId,
     lanes: new LaneIds('download'),
   };
+}
+
+/** Sockets to the portal per container: a real Lambda handles one message at a time. */
+const DIRECT_CONNECTIONS = 4;
+
+function cloudFetcher(settings: CloudSettings, ctx: StepContext, pool: PagePool): { fetcher: PathFetcher; close: () => Promise<void> } {
+  const mode = resolveFetchMode(settings.profile);
+  const http = mode === 'browser' ? undefined : new DirectFetcher({ connections: DIRECT_CONNECTIONS, stepTimeoutMs: settings.stepTimeoutMs });
+  const fetcher = new PathFetcher({
+    mode,
+    browser: {
+      async fetch(lane, vehicle, session) {
+        const { page, version } = await pool.page(lane, session);
+        return fetchDocumentInPage(page, settings.profile, vehicle, ctx, version);
+      },
+      recycle: (lane) => pool.recycle(lane),
+    },
+    ...(http ? { direct: (vehicle, session) => fetchDocumentDirect(http.get, settings.profile, vehicle, ctx, session) } : {}),
+  });
+  return { fetcher, close: async () => http?.close() };
 }
