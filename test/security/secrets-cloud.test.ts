@@ -41,7 +41,7 @@ describe('cloud run: no password or session cookie in logs, reports or tracking 
 
   beforeAll(async () => {
     const credentials = { username: 'demo', password: PASSWORD };
-    env = await cloudFixture('security', { vehicles: 8, credentials, faults: 'expire=6' }, { visibilityTimeoutSecs: 2, secretValue: credentials });
+    env = await cloudFixture('security', { vehicles: 8, credentials, faults: 'expire=10' }, { visibilityTimeoutSecs: 2, secretValue: credentials });
     proxy = await startRecordingProxy(env.portal.url);
     process.env[Env.PORTAL_URL] = proxy.url;
     await resetCloudRuntime();

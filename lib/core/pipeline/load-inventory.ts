@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { classify, CriticalError, SessionExpiredError, type FleetPdfError } from '../errors.js';
+import { isLoginPageBody, sessionEnded } from '../portal/http-outcome.js';
 import { parseInventoryCsv } from '../portal/inventory-csv.js';
 import type { PortalProfile, StepContext } from '../portal/profile.js';
 import type { SessionManager } from '../portal/session-manager.js';
@@ -45,7 +46,13 @@ export async function loadInventory(options: LoadInventoryOptions): Promise<Load
   for (let attempt = 1; attempt <= attempts && exported === undefined; attempt += 1) {
     try {
       const { page, version } = await options.page(await session.current());
-      exported = await exportInventory(page, profile, ctx, version);
+      const body = await exportInventory(page, profile, ctx, version);
+      // A session that ends between the inventory page and the export download hands us the
+      // login page instead of the CSV: log in again and export again, like any vehicle.
+      if (typeof body === 'string' && isLoginPageBody(Buffer.from(body.slice(0, 8192), 'latin1'), profile)) {
+        throw sessionEnded('the inventory export returned the login page', version);
+      }
+      exported = body;
     } catch (error) {
       lastError = classify(error);
       if (lastError instanceof CriticalError) throw lastError;
