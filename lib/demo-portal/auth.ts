@@ -10,7 +10,7 @@ export function sessionToken(req: IncomingMessage): string | undefined {
 
 /**
  * The session of a request, or undefined after answering with the redirect a real portal
- * gives: to the login page (with the reason) or to the license page.
+ * gives: to the site's login page (with the reason) or to the license page.
  * `protectedRoute` requests count towards `kick` and need the license accepted.
  */
 export function requireSession(
@@ -21,13 +21,13 @@ export function requireSession(
 ): Session | undefined {
   const auth = ctx.sessions.authenticate(sessionToken(req), ctx.faults.spec.expire);
   if (!auth.ok) {
-    redirect(res, `/login?reason=${auth.reason}`);
+    redirect(res, `${ctx.loginPath}?reason=${auth.reason}`);
     return undefined;
   }
   if (options.protectedRoute && ctx.faults.countForKick()) {
     // The user "logged in elsewhere": every active session ends, this request's included.
     ctx.sessions.endAll('kicked');
-    redirect(res, '/login?reason=session-ended');
+    redirect(res, `${ctx.loginPath}?reason=session-ended`);
     return undefined;
   }
   if (options.protectedRoute && !auth.session.licenseAccepted) {

@@ -1,4 +1,5 @@
 import type { Faults } from './faults.js';
+import type { Branding } from './html.js';
 import type { InventoryFilter } from './inventory.js';
 import type { PdfCache } from './pdf.js';
 import type { SessionRegistry } from './sessions.js';
@@ -7,6 +8,10 @@ import type { DemoVehicle } from './types.js';
 
 /** Everything a route handler can reach: one per running portal. */
 export interface PortalContext {
+  /** The site's name on its pages and error pages. */
+  branding: Branding;
+  /** Where requireSession sends a request without a live session. */
+  loginPath: string;
   credentials: { username: string; password: string };
   stickyFilter: boolean;
   extraCsvRows: ReadonlyArray<Record<string, string>>;

@@ -4,11 +4,22 @@ export function esc(value: string | number): string {
   return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
+/** Whose page it is: the dealer-values site unless a site passes its own. */
+export interface Branding {
+  brand: string;
+  /** What the footer disclaims ("any real valuation service"). */
+  service: string;
+}
+
+const DEALER_VALUES: Branding = { brand: 'Demo Dealer Values', service: 'valuation service' };
+
 /**
  * The portal's page frame: stylesheet, logo and web font are real requests, so a client
  * that blocks them really saves round trips.
  */
-export function layout(title: string, body: string, options: { nav?: boolean } = {}): string {
+export function layout(title: string, body: string, options: { nav?: boolean; branding?: Branding } = {}): string {
+  const branding = options.branding ?? DEALER_VALUES;
+  const brand = esc(branding.brand);
   const nav = options.nav
     ? `<nav><a href="/inventory" id="nav-inventory">Inventory</a> <a href="/logout" id="logout">Log out</a></nav>`
     : '';
@@ -17,23 +28,24 @@ export function layout(title: string, body: string, options: { nav?: boolean } =
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} - Demo Dealer Values</title>
+<title>${esc(title)} - ${brand}</title>
 <link rel="stylesheet" href="/static/style.css">
 </head>
 <body>
-<header class="topbar"><img src="/static/logo.png" alt="Demo Dealer Values" width="32" height="32" id="logo"><span class="brand">Demo Dealer Values</span>${nav}</header>
+<header class="topbar"><img src="/static/logo.png" alt="${brand}" width="32" height="32" id="logo"><span class="brand">${brand}</span>${nav}</header>
 <main>
 ${body}
 </main>
-<footer>Demo Dealer Values - a stand-in portal bundled with fleetpdf. Not affiliated with any real valuation service.</footer>
+<footer>${brand} - a stand-in portal bundled with fleetpdf. Not affiliated with any real ${esc(branding.service)}.</footer>
 </body>
 </html>
 `;
 }
 
-export function errorPage(status: number, title: string, message: string): string {
+export function errorPage(status: number, title: string, message: string, branding?: Branding): string {
   return layout(
     `${status} ${title}`,
     `<section class="error-page" id="error-page"><h1>${status} ${esc(title)}</h1><p class="error">${esc(message)}</p><p><a href="/inventory">Back to the inventory</a></p></section>`,
+    { branding },
   );
 }

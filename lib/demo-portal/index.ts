@@ -3,4 +3,5 @@ export { startDemoPortal } from './server.js';
 export { parseFaults, formatFaults } from './faults.js';
 export { DEMO_CREDENTIALS } from './constants.js';
 export { isValidVin, vinCheckDigit } from './vin.js';
-export type { DemoPortal, DemoPortalOptions, DemoPortalStats, DemoVehicle, FaultSpec } from './types.js';
+export { DEMO_SITES, demoSiteForProfile } from './sites/index.js';
+export type { DemoPortal, DemoPortalOptions, DemoPortalStats, DemoSite, DemoVehicle, FaultSpec } from './types.js';

@@ -64,13 +64,19 @@ export async function renderValuationPdf(v: DemoVehicle): Promise<Buffer> {
   return Buffer.from(await doc.save());
 }
 
+/** Makes one vehicle's PDF (each demo site has its own document). */
+export type PdfRenderer = (vehicle: DemoVehicle) => Promise<Buffer>;
+
 /**
  * Rendered PDFs by ref (LRU). The pending promise is cached too, so a burst of requests for
  * one new vehicle renders it once.
  */
 export class PdfCache {
   private readonly entries = new Map<string, Promise<Buffer>>();
-  constructor(private readonly max = MAX_CACHED_PDFS) {}
+  constructor(
+    private readonly max = MAX_CACHED_PDFS,
+    private readonly render: PdfRenderer = renderValuationPdf,
+  ) {}
 
   get(vehicle: DemoVehicle): Promise<Buffer> {
     const hit = this.entries.get(vehicle.ref);
@@ -80,7 +86,7 @@ export class PdfCache {
       this.entries.set(vehicle.ref, hit);
       return hit;
     }
-    const pending = renderValuationPdf(vehicle);
+    const pending = this.render(vehicle);
     pending.catch(() => this.entries.delete(vehicle.ref));
     this.entries.set(vehicle.ref, pending);
     if (this.entries.size > this.max) {

@@ -1,117 +1,41 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InputError } from '../core/errors.js';
-import { DEFAULT_HOST, DEFAULT_SEED, DEFAULT_VEHICLES, DEMO_CREDENTIALS } from './constants.js';
+import { DEFAULT_HOST, DEFAULT_SEED, DEFAULT_VEHICLES, DEMO_CREDENTIALS, MAX_CACHED_PDFS } from './constants.js';
 import type { PortalContext } from './context.js';
 import { Faults, normalizeFaults } from './faults.js';
 import { errorPage } from './html.js';
-import { send, sendHtml, sleep } from './http.js';
-import { generateInventory } from './inventory.js';
+import { sendHtml, sleep } from './http.js';
 import { PdfCache } from './pdf.js';
 import { handleAdmin } from './routes/admin.js';
-import { getExport, getReportPdf } from './routes/downloads.js';
-import {
-  getInventory,
-  getLicense,
-  getLogin,
-  getLogout,
-  getRoot,
-  getVehiclePage,
-  postClearFilters,
-  postFilters,
-  postLicense,
-  postLogin,
-} from './routes/pages.js';
+import type { RouteTable } from './routing.js';
 import { SessionRegistry } from './sessions.js';
-import { STATIC_FILES } from './static.js';
+import { getDemoSite } from './sites/index.js';
 import { Stats } from './stats.js';
 import type { DemoPortal, DemoPortalOptions } from './types.js';
 
-type Handler = (ctx: PortalContext, req: IncomingMessage, res: ServerResponse, url: URL, param: string) => void | Promise<void>;
-
-interface Route {
-  /** Which latency applies: pages (and CSV), PDFs, or none for static files. */
-  kind: 'page' | 'pdf' | 'static';
-  /** Protected routes can be faulted (5xx, hang) and need a session with the license accepted. */
-  protectedRoute: boolean;
-  handler: Handler;
+function serverErrors(service: string): ReadonlyArray<[number, string, string]> {
+  return [
+    [500, 'Internal Server Error', 'Something went wrong on our side. Please try again later.'],
+    [502, 'Bad Gateway', `The ${service} did not answer in time.`],
+    [503, 'Service Unavailable', `The ${service} is temporarily unavailable.`],
+  ];
 }
-
-const page = (handler: Handler, protectedRoute = false): Route => ({ kind: 'page', protectedRoute, handler });
-
-const EXACT: Record<string, Route> = {
-  'GET /': page((ctx, req, res) => getRoot(ctx, req, res)),
-  'GET /login': page((ctx, req, res, url) => getLogin(ctx, req, res, url)),
-  'POST /login': page((ctx, req, res) => postLogin(ctx, req, res)),
-  'GET /logout': page((ctx, req, res) => getLogout(ctx, req, res)),
-  'GET /license': page((ctx, req, res) => getLicense(ctx, req, res)),
-  'POST /license': page((ctx, req, res) => postLicense(ctx, req, res)),
-  'GET /inventory': page((ctx, req, res, url) => getInventory(ctx, req, res, url), true),
-  'POST /inventory/filters': page((ctx, req, res) => postFilters(ctx, req, res), true),
-  'POST /inventory/filters/clear': page((ctx, req, res) => postClearFilters(ctx, req, res), true),
-  'GET /inventory/export.csv': page((ctx, req, res) => getExport(ctx, req, res), true),
-};
-
-const VEHICLE_PAGE = /^\/vehicles\/([^/]+)$/;
-const VEHICLE_PDF = /^\/vehicles\/([^/]+)\/report\.pdf$/;
-
-const staticRoute = (path: string): Route => ({
-  kind: 'static',
-  protectedRoute: false,
-  handler: (_ctx, _req, res) => {
-    const file = STATIC_FILES[path]!;
-    send(res, 200, file.body, { 'Content-Type': file.type, 'Cache-Control': 'public, max-age=3600' });
-  },
-});
-
-function decode(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The route for a request, with the URL parameter (a ref) when there is one. */
-function matchRoute(method: string, path: string): { route: Route; param: string } | undefined {
-  // HEAD is answered like GET (Node drops the body).
-  const verb = method === 'HEAD' ? 'GET' : method;
-  const exact = EXACT[`${verb} ${path}`];
-  if (exact) return { route: exact, param: '' };
-  if (verb !== 'GET') return undefined;
-  if (STATIC_FILES[path]) return { route: staticRoute(path), param: '' };
-  const pdf = VEHICLE_PDF.exec(path);
-  const pdfRef = pdf && decode(pdf[1]!);
-  if (pdfRef !== undefined && pdfRef !== null) {
-    return { route: { kind: 'pdf', protectedRoute: true, handler: (c, q, s, _u, ref) => getReportPdf(c, q, s, ref) }, param: pdfRef };
-  }
-  const vehicle = VEHICLE_PAGE.exec(path);
-  const vehicleRef = vehicle && decode(vehicle[1]!);
-  if (vehicleRef !== undefined && vehicleRef !== null) {
-    return { route: page((c, q, s, _u, ref) => getVehiclePage(c, q, s, ref), true), param: vehicleRef };
-  }
-  return undefined;
-}
-
-const SERVER_ERRORS: ReadonlyArray<[number, string, string]> = [
-  [500, 'Internal Server Error', 'Something went wrong on our side. Please try again later.'],
-  [502, 'Bad Gateway', 'The valuation service did not answer in time.'],
-  [503, 'Service Unavailable', 'The valuation service is temporarily unavailable.'],
-];
 
 /**
  * One request through the portal: down window, rate limit, latency, injected 5xx / hang,
  * then the route (which does its own session and license checks).
  */
-async function handle(ctx: PortalContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(ctx: PortalContext, routes: RouteTable, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://demo-portal.invalid');
-  const match = matchRoute(req.method ?? 'GET', url.pathname);
+  const match = routes(req.method ?? 'GET', url.pathname);
+  const { branding } = ctx;
   if (match?.route.kind === 'pdf') ctx.stats.c.pdfRequests += 1;
 
   const down = ctx.faults.downFor();
   if (down > 0) {
     ctx.stats.c.faultsInjected.down += 1;
-    sendHtml(res, 503, errorPage(503, 'Service Unavailable', 'Demo Dealer Values is down for scheduled maintenance.'), {
+    sendHtml(res, 503, errorPage(503, 'Service Unavailable', `${branding.brand} is down for scheduled maintenance.`, branding), {
       'Retry-After': String(Math.ceil(down)),
     });
     return;
@@ -119,11 +43,11 @@ async function handle(ctx: PortalContext, req: IncomingMessage, res: ServerRespo
   const limit = ctx.faults.spec.ratelimit;
   if (limit && ctx.stats.inFlight > limit) {
     ctx.stats.c.faultsInjected.ratelimit += 1;
-    sendHtml(res, 429, errorPage(429, 'Too Many Requests', 'Too many requests at once. Please slow down.'), { 'Retry-After': '1' });
+    sendHtml(res, 429, errorPage(429, 'Too Many Requests', 'Too many requests at once. Please slow down.', branding), { 'Retry-After': '1' });
     return;
   }
   if (!match) {
-    sendHtml(res, 404, errorPage(404, 'Not Found', `Nothing at ${url.pathname}.`));
+    sendHtml(res, 404, errorPage(404, 'Not Found', `Nothing at ${url.pathname}.`, branding));
     return;
   }
   const { route, param } = match;
@@ -134,8 +58,8 @@ async function handle(ctx: PortalContext, req: IncomingMessage, res: ServerRespo
   if (route.protectedRoute) {
     if (ctx.faults.roll(ctx.faults.spec['5xx'])) {
       ctx.stats.c.faultsInjected['5xx'] += 1;
-      const [status, title, message] = ctx.faults.pick(SERVER_ERRORS);
-      sendHtml(res, status, errorPage(status, title, message));
+      const [status, title, message] = ctx.faults.pick(serverErrors(branding.service));
+      sendHtml(res, status, errorPage(status, title, message, branding));
       return;
     }
     if (ctx.faults.roll(ctx.faults.spec.hang)) {
@@ -167,12 +91,15 @@ export async function startDemoPortal(options: DemoPortalOptions = {}): Promise<
   const port = checkNumber('port', options.port ?? 0, 0, 65_535);
   const host = options.host ?? DEFAULT_HOST;
   const faultSpec = normalizeFaults(options.faults);
+  const site = getDemoSite(options.site ?? 'dealer-values');
 
-  const inventory = generateInventory(vehicles, seed);
+  const inventory = site.inventory(vehicles, seed);
   const stats = new Stats();
   const sessions = new SessionRegistry((reason) => (stats.c.sessionsEnded[reason] += 1));
   const closing = new AbortController();
   const ctx: PortalContext = {
+    branding: site.branding,
+    loginPath: site.loginPath,
     credentials: { ...(options.credentials ?? DEMO_CREDENTIALS) },
     stickyFilter: options.stickyFilter ?? true,
     extraCsvRows: options.extraCsvRows ?? [],
@@ -183,10 +110,11 @@ export async function startDemoPortal(options: DemoPortalOptions = {}): Promise<
     sessions,
     stats,
     faults: new Faults(faultSpec, seed),
-    pdfs: new PdfCache(),
+    pdfs: new PdfCache(MAX_CACHED_PDFS, site.renderPdf),
     filters: new Map(),
     closing: closing.signal,
   };
+  const routes = site.routes(ctx);
   const admin = {
     stats: () => stats.snapshot(sessions.activeCount),
     resetStats: () => stats.reset(),
@@ -204,7 +132,7 @@ export async function startDemoPortal(options: DemoPortalOptions = {}): Promise<
     stats.enter();
     // 'close' fires when the response is done or the client went away: a hung request leaves here.
     res.once('close', () => stats.leave());
-    handle(ctx, req, res).catch((error: unknown) => fail(res, error));
+    handle(ctx, routes, req, res).catch((error: unknown) => fail(res, error));
   });
   // Keep-alive: browsers and fetch reuse connections, as against a real portal.
   server.keepAliveTimeout = 15_000;
@@ -222,6 +150,7 @@ export async function startDemoPortal(options: DemoPortalOptions = {}): Promise<
   let closed: Promise<void> | undefined;
   return {
     url: listenUrl(host, actualPort),
+    site: site.name,
     port: actualPort,
     inventory,
     stats: admin.stats,

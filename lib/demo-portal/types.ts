@@ -18,7 +18,17 @@ export interface FaultSpec {
   down?: number;
 }
 
+/**
+ * Which bundled site the portal serves; each is named after the profile that drives it.
+ * `dealer-values`: CSRF login, license, inventory CSV export, a download control per vehicle.
+ * `window-sticker`: two-step sign-in, a paginated grid with sticky filters (no export), and a
+ * "Window sticker" control per vehicle that opens the PDF in a new tab; a few VINs fail their check digit.
+ */
+export type DemoSite = 'dealer-values' | 'window-sticker';
+
 export interface DemoPortalOptions {
+  /** Default 'dealer-values'. */
+  site?: DemoSite;
   /** 0 / undefined = a free port. */
   port?: number;
   /** Default '127.0.0.1'. */
@@ -37,7 +47,7 @@ export interface DemoPortalOptions {
   credentials?: { username: string; password: string };
   /** Default true: the user's saved filter hides part of the inventory until cleared. */
   stickyFilter?: boolean;
-  /** Appended verbatim (by header name) to the CSV export; tests use it for bad refs. */
+  /** Appended verbatim (by header name) to the CSV export (dealer-values only); tests use it for bad refs. */
   extraCsvRows?: Array<Record<string, string>>;
 }
 
@@ -79,8 +89,10 @@ export interface DemoPortalStats {
 export interface DemoPortal {
   /** e.g. http://127.0.0.1:41234 */
   url: string;
+  /** The bundled site it serves. */
+  site: DemoSite;
   port: number;
-  /** The full deterministic inventory. */
+  /** The full deterministic inventory (window-sticker: a few VINs with a wrong check digit among them). */
   inventory: DemoVehicle[];
   /** Same as GET /__admin/stats. */
   stats(): DemoPortalStats;

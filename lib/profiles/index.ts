@@ -1,10 +1,12 @@
 import { InputError } from '../core/errors.js';
 import type { PortalProfile } from '../core/portal/profile.js';
 import { dealerValues } from './dealer-values.js';
+import { windowSticker } from './window-sticker.js';
 
 /** Every shipped profile, by the name `--profile` takes. */
 export const profiles: Readonly<Record<string, PortalProfile>> = {
   [dealerValues.name]: dealerValues,
+  [windowSticker.name]: windowSticker,
 };
 
 export const DEFAULT_PROFILE = dealerValues.name;
@@ -17,4 +19,4 @@ export function getProfile(name: string): PortalProfile {
   return profile;
 }
 
-export { dealerValues };
+export { dealerValues, windowSticker };

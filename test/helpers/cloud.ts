@@ -5,7 +5,10 @@ import { resetCloudRuntime } from '../../lib/cloud/runtime.js';
 import { startDemoPortal, type DemoPortal, type DemoPortalOptions } from '../../lib/demo-portal/index.js';
 import { applyResourceEnv, createCloudResources, type CloudResources } from '../emulators/cloud-resources.js';
 
-/** A demo portal plus fresh emulated AWS resources, and the Lambda environment the stack would set. */
+/**
+ * A demo portal plus fresh emulated AWS resources, and the Lambda environment the stack would set.
+ * `portalOptions.site` picks the demo site and the profile with it (sites are named after their profiles).
+ */
 export async function cloudFixture(
   prefix: string,
   portalOptions: DemoPortalOptions = {},
@@ -20,7 +23,7 @@ export async function cloudFixture(
   applyResourceEnv(resources);
   Object.assign(process.env, {
     [Env.PORTAL_URL]: portal.url,
-    [Env.PROFILE]: 'dealer-values',
+    [Env.PROFILE]: portalOptions.site ?? 'dealer-values',
     [Env.MAX_ATTEMPTS]: '3',
     [Env.VEHICLE_TIMEOUT_SECS]: '20',
     [Env.STEP_TIMEOUT_SECS]: '5',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEMO_CREDENTIALS, startDemoPortal } from '../../demo-portal/index.js';
+import { DEMO_CREDENTIALS, DEMO_SITES, startDemoPortal } from '../../demo-portal/index.js';
 import { parseOptions } from '../config.js';
 
 const PortalOptionsSchema = z.object({
@@ -10,12 +10,14 @@ const PortalOptionsSchema = z.object({
   pdfLatency: z.coerce.number().int().min(0).default(0),
   faults: z.string().optional(),
   seed: z.coerce.number().int().min(0).default(1),
+  site: z.enum(DEMO_SITES, { error: `--site must be one of ${DEMO_SITES.join(', ')}` }).default('dealer-values'),
 });
 
 /** `fleetpdf portal`: serve the demo portal alone until Ctrl-C. */
 export async function portalCommand(raw: Record<string, unknown>): Promise<number> {
   const options = parseOptions(PortalOptionsSchema, raw);
   const portal = await startDemoPortal({
+    site: options.site,
     port: options.port,
     host: options.host,
     vehicles: options.vehicles,
@@ -25,7 +27,7 @@ export async function portalCommand(raw: Record<string, unknown>): Promise<numbe
     faults: options.faults,
   });
   process.stderr.write(
-    `demo portal listening on ${portal.url} (${options.vehicles} vehicles; user "${DEMO_CREDENTIALS.username}", ` +
+    `demo portal (${portal.site}) listening on ${portal.url} (${options.vehicles} vehicles; user "${DEMO_CREDENTIALS.username}", ` +
       `password "${DEMO_CREDENTIALS.password}"; stats at ${portal.url}/__admin/stats). Ctrl-C to stop.\n`,
   );
   await new Promise<void>((resolve) => {

@@ -1,0 +1,5 @@
+/** Building blocks for profile hooks: portals that sign in, list vehicles or hand out PDFs differently. */
+export { downloadFromNewTab, type NewTabOptions } from './new-tab.js';
+export { scrapeGridAsCsv, type GridScrapeOptions } from './grid-scrape.js';
+export { twoStepLogin, type TwoStepLoginSelectors } from './two-step-login.js';
+export { toCsv } from './csv.js';

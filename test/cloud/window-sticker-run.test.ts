@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { verifyDocument } from '../../lib/core/verify/index.js';
+import { isValidVin } from '../../lib/demo-portal/index.js';
+import { useEmulators } from '../emulators/aws-env.js';
+import { cloudFixture, getObject, listKeys } from '../helpers/cloud.js';
+import { runOfflineCloud } from '../helpers/offline-cloud-run.js';
+
+// Before the handlers load: their logger and metrics read these once, at import.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL ??= process.env.TEST_LOG_LEVEL ?? 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+});
+
+useEmulators();
+
+describe('the window-sticker profile in the offline cloud run (PROFILE=window-sticker)', () => {
+  let env: Awaited<ReturnType<typeof cloudFixture>>;
+  beforeAll(async () => {
+    env = await cloudFixture('ws-run', { site: 'window-sticker', vehicles: 20 }, { visibilityTimeoutSecs: 30 });
+  });
+  afterAll(async () => env?.close());
+
+  it('stores a verified sticker for every valid vehicle and reports the broken VINs as SKIPPED', async () => {
+    expect(process.env.PROFILE).toBe('window-sticker');
+    const valid = env.portal.inventory.filter((v) => isValidVin(v.vin));
+    const broken = env.portal.inventory.filter((v) => !isValidVin(v.vin));
+    expect(broken).toHaveLength(2);
+
+    const run = await runOfflineCloud({ resources: env.resources });
+    expect(run.failure).toBeUndefined();
+    const final = run.final!;
+    expect(final.enqueue).toMatchObject({ total: 20, enqueued: 18, skipped: 2 });
+    expect(final.report).toMatchObject({ status: 'completed', succeeded: 18, failed: 0, inDlq: 0 });
+
+    expect(await listKeys(env.resources, `runs/${final.runId}/pdfs/`)).toHaveLength(18);
+    for (const vehicle of valid) {
+      const pdf = await getObject(env.resources, `runs/${final.runId}/pdfs/${vehicle.ref}.pdf`);
+      expect(() => verifyDocument(pdf, vehicle), vehicle.ref).not.toThrow();
+    }
+    const stored = JSON.parse((await getObject(env.resources, final.report!.reportKey)).toString('utf8'));
+    expect(stored).toMatchObject({ profile: 'window-sticker', total_inventory: 20, succeeded: 18, failed: 0, skipped: 2 });
+    const manifest = (await getObject(env.resources, final.report!.manifestKey)).toString('utf8');
+    for (const vehicle of broken) {
+      expect(manifest).toMatch(new RegExp(`^${vehicle.ref},SKIPPED,.*wrong VIN check digit: VIN ${vehicle.vin}`, 'm'));
+    }
+    expect(env.portal.stats().logins).toBe(1);
+    expect(env.portal.stats().pdfRequests).toBe(18);
+  }, 240_000);
+});
