@@ -1,6 +1,25 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readProcessTree, type ProcessInfo } from './process-tree.js';
 
 const MB = 1024 * 1024;
+
+/** Memory of a process tree at one moment, split into the root (Node) and Chromium. */
+export interface MemorySample {
+  /** The whole tree, in MB. */
+  totalMb: number;
+  /** The root process alone (Node, with anything it runs in-process), in MB. */
+  rootMb: number;
+  /** Every Chromium process of the tree, in MB. */
+  chromiumMb: number;
+  /**
+   * The tree's private memory (pages no other process maps), in MB: steadier than totalMb for
+   * comparisons on a machine where other programs share the same libraries.
+   */
+  privateMb: number;
+  /** Chromium by process type (browser, renderer, zygote, utility, gpu-process, ...): how many and how much. */
+  chromiumByType: Record<string, { processes: number; mb: number }>;
+  /** Live processes in the tree. */
+  processes: number;
+}
 
 /**
  * Resident memory of a process and all its descendants, in MB (one decimal). Chromium launched
@@ -11,65 +30,51 @@ const MB = 1024 * 1024;
  * where PSS cannot be read, VmRSS stands in.
  */
 export function sampleRssMb(rootPid: number = process.pid): number {
-  if (process.platform !== 'linux') {
-    return rootPid === process.pid ? round1(process.memoryUsage().rss / MB) : 0;
+  return sampleMemory(rootPid).totalMb;
+}
+
+/** Like sampleRssMb, with the split by process that memory work needs. */
+export function sampleMemory(rootPid: number = process.pid): MemorySample {
+  const tree = process.platform === 'linux' ? readProcessTree(rootPid) : [];
+  if (tree.length === 0) {
+    const own = rootPid === process.pid ? round1(process.memoryUsage().rss / MB) : 0;
+    return { totalMb: own, rootMb: own, chromiumMb: 0, privateMb: own, chromiumByType: {}, processes: own > 0 ? 1 : 0 };
   }
-  let pids: number[];
-  try {
-    pids = readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .map(Number);
-  } catch {
-    return rootPid === process.pid ? round1(process.memoryUsage().rss / MB) : 0;
+  return summarize(tree, rootPid);
+}
+
+function summarize(tree: ProcessInfo[], rootPid: number): MemorySample {
+  let totalKb = 0;
+  let rootKb = 0;
+  let chromiumKb = 0;
+  let privateKb = 0;
+  const byType: Record<string, { processes: number; kb: number }> = {};
+  for (const proc of tree) {
+    totalKb += proc.memoryKb;
+    privateKb += proc.privateKb;
+    if (proc.pid === rootPid) rootKb = proc.memoryKb;
+    if (proc.chromiumType) {
+      chromiumKb += proc.memoryKb;
+      const slot = (byType[proc.chromiumType] ??= { processes: 0, kb: 0 });
+      slot.processes += 1;
+      slot.kb += proc.memoryKb;
+    }
   }
-  const children = new Map<number, number[]>();
-  for (const pid of pids) {
-    const ppid = parentOf(pid);
-    if (ppid === undefined) continue;
-    const list = children.get(ppid);
-    if (list) list.push(pid);
-    else children.set(ppid, [pid]);
-  }
-  let kb = 0;
-  const seen = new Set<number>();
-  const queue = [rootPid];
-  while (queue.length) {
-    const pid = queue.pop()!;
-    if (seen.has(pid)) continue;
-    seen.add(pid);
-    kb += rssKb(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
+  const chromiumByType = Object.fromEntries(
+    Object.entries(byType).map(([type, v]) => [type, { processes: v.processes, mb: kbToMb(v.kb) }]),
+  );
+  return {
+    totalMb: kbToMb(totalKb),
+    rootMb: kbToMb(rootKb),
+    chromiumMb: kbToMb(chromiumKb),
+    privateMb: kbToMb(privateKb),
+    chromiumByType,
+    processes: tree.length,
+  };
+}
+
+function kbToMb(kb: number): number {
   return round1((kb * 1024) / MB);
-}
-
-/** Field 4 of /proc/<pid>/stat; the command name before it may hold spaces and parentheses. */
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ppid = Number(fields[1]);
-    return Number.isInteger(ppid) ? ppid : undefined;
-  } catch {
-    return undefined; // the process ended while we looked
-  }
-}
-
-function rssKb(pid: number): number {
-  try {
-    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1');
-    const pss = /^Pss:\s+(\d+)\s+kB/m.exec(rollup);
-    if (pss) return Number(pss[1]);
-  } catch {
-    // no smaps_rollup (old kernel, or not ours to read): fall back to VmRSS
-  }
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-    return match ? Number(match[1]) : 0; // kernel threads and zombies have no VmRSS
-  } catch {
-    return 0;
-  }
 }
 
 function round1(value: number): number {

@@ -1,0 +1,117 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseOptions, RunOptionsSchema } from '../../lib/cli/config.js';
+import type { RunReport } from '../../lib/core/report/index.js';
+import { DEMO_CREDENTIALS, startDemoPortal, type DemoPortalStats } from '../../lib/demo-portal/index.js';
+import { runLocalJob } from '../../lib/local/local-job.js';
+import { dealerValues } from '../../lib/profiles/index.js';
+import { MemorySampler } from '../../lib/system/memory-sampler.js';
+import { cpuSince, readCpu } from '../../lib/system/process-cpu.js';
+import type { FetchPath, PortalShape, SettingMeasurement } from './measurements.js';
+
+export interface SettingPlan {
+  path: FetchPath;
+  workers: number;
+  vehicles: number;
+  seed: number;
+  portal: PortalShape;
+  /** Memory sampling period, ms. */
+  sampleMs: number;
+  log: (line: string) => void;
+}
+
+/**
+ * One setting: a fresh demo portal (same seed, so the same inventory) and a fresh --out folder
+ * under the temp dir, a full local run with `fleetpdf run`'s defaults, memory sampled on a timer
+ * and CPU read before and after (after the browser closed, so all of Chromium is counted).
+ */
+export async function runSetting(plan: SettingPlan): Promise<SettingMeasurement> {
+  // The same attempts, timeouts and backoff as `fleetpdf run` without options.
+  const defaults = parseOptions(RunOptionsSchema, {});
+  const out = mkdtempSync(join(tmpdir(), `fleetpdf-bench-${plan.path}-${plan.workers}-`));
+  const portal = await startDemoPortal({
+    vehicles: plan.vehicles,
+    seed: plan.seed,
+    pageLatencyMs: plan.portal.pageLatencyMs,
+    pdfLatencyMs: plan.portal.pdfLatencyMs,
+    ...(plan.portal.rateLimit !== undefined ? { faults: `ratelimit=${plan.portal.rateLimit}` } : {}),
+  });
+  const sampler = new MemorySampler().start(plan.sampleMs);
+  try {
+    let downloadsFrom = 0;
+    let lastDone = 0;
+    let statsAtStart: DemoPortalStats | undefined;
+    const cpuAtStart = readCpu();
+    const startedAt = Date.now();
+    const result = await runLocalJob({
+      profile: dealerValues,
+      portalUrl: portal.url,
+      portalName: 'bench demo portal',
+      credentials: DEMO_CREDENTIALS,
+      outDir: out,
+      workers: plan.workers,
+      forceNew: true,
+      maxAttempts: defaults.attempts,
+      retryBaseDelayMs: defaults.retryDelay,
+      vehicleTimeoutMs: defaults.timeout * 1000,
+      stepTimeoutMs: defaults.stepTimeout * 1000,
+      blockResources: defaults.blockResources,
+      fetchMode: plan.path,
+      log: (line) => plan.log(`  ${line}`),
+      onStart: () => {
+        downloadsFrom = Date.now();
+        statsAtStart = portal.stats();
+      },
+      onAttempt: (attempt) => {
+        if (attempt.result === 'done') lastDone = Date.now();
+      },
+    });
+    const wallSeconds = (Date.now() - startedAt) / 1000;
+    const cpu = cpuSince(cpuAtStart);
+    const peaks = sampler.stop();
+    const statsAtEnd = portal.stats();
+    const report = JSON.parse(readFileSync(join(result.folder, 'report.json'), 'utf8')) as RunReport;
+    const done = report.succeeded;
+    const pdfs = statsAtEnd.pdfRequests - (statsAtStart?.pdfRequests ?? 0);
+    const requests = statsAtEnd.requests - (statsAtStart?.requests ?? 0);
+    return {
+      path: plan.path,
+      workers: plan.workers,
+      vehicles: plan.vehicles,
+      done,
+      failed: report.failed,
+      downloadSeconds: lastDone > downloadsFrom ? (lastDone - downloadsFrom) / 1000 : 0,
+      wallSeconds,
+      setupSeconds: downloadsFrom > 0 ? (downloadsFrom - startedAt) / 1000 : 0,
+      report: {
+        p50Seconds: report.p50_seconds,
+        p95Seconds: report.p95_seconds,
+        throughputPerHour: report.throughput_per_hour,
+        retries: report.retries,
+        peakRssMb: report.peak_rss_mb,
+        concurrencyLowest: report.concurrency_lowest,
+      },
+      peakRssMb: peaks.peak.totalMb,
+      peakNodeMb: peaks.rootPeakMb,
+      peakChromiumMb: peaks.chromiumPeakMb,
+      peakPrivateMb: peaks.privatePeakMb,
+      renderers: peaks.renderers.median,
+      cpu: {
+        nodeSeconds: Math.max(0, cpu.nodeSeconds - peaks.cpuSeconds),
+        chromiumSeconds: cpu.childrenSeconds,
+        samplerSeconds: peaks.cpuSeconds,
+      },
+      requestsPerVehicle: {
+        pages: done > 0 ? (requests - pdfs) / done : 0,
+        pdfs: done > 0 ? pdfs / done : 0,
+      },
+      directDownloads: report.direct_downloads,
+      browserDownloads: report.browser_downloads,
+    };
+  } finally {
+    sampler.stop();
+    await portal.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+}
