@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../lib/cloud/contracts.js';
 import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from './synth.js';
+import { STAR_ONLY_ACTIONS } from '../helpers/iam.js';
 
 interface Statement {
   Effect: 'Allow' | 'Deny';
@@ -16,22 +17,6 @@ beforeAll(() => {
 afterAll(removeSynthDirs);
 
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
-
-/** Actions AWS only grants on Resource "*". */
-const STAR_ONLY_ACTIONS = new Set([
-  'xray:PutTraceSegments',
-  'xray:PutTelemetryRecords',
-  'xray:GetSamplingRules',
-  'xray:GetSamplingTargets',
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
-  'logs:DescribeLogGroups',
-]);
 
 function allowStatements(json: Synthesized['json']): { policy: string; statement: Statement }[] {
   return resourcesOfType(json, 'AWS::IAM::Policy').flatMap(([policy, props]) =>

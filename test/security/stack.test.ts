@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from '../infra/synth.js';
+import { STAR_ONLY_ACTIONS } from '../helpers/iam.js';
 
 /**
  * Issue 5, security of the stack. Already covered in test/infra (not repeated here):
@@ -17,22 +18,6 @@ import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synt
  */
 
 const ALL_OPTIONS = { autoDeleteObjects: true, credentialsSecretName: 'fleetpdf/portal', alarmEmail: 'ops@example.com' };
-
-/** Actions AWS grants only on Resource "*" (the ones nag's IAM5[Resource::*] acknowledgment is about). */
-const STAR_ONLY_ACTIONS = new Set([
-  'xray:PutTraceSegments',
-  'xray:PutTelemetryRecords',
-  'xray:GetSamplingRules',
-  'xray:GetSamplingTargets',
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
-  'logs:DescribeLogGroups',
-]);
 
 interface Statement {
   Effect: 'Allow' | 'Deny';
