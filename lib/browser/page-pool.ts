@@ -20,9 +20,10 @@ export const DEFAULT_PAGES_PER_CONTEXT = 4;
 
 /**
  * page() calls in a context between two full garbage collections of its renderer, by default.
- * V8 lets a renderer's heap fill with garbage up to its limit before it collects (here about
- * 1 MB per vehicle, 200+ MB per renderer after a few hundred vehicles); a forced collection
- * every few vehicles keeps it near its live size for a few ms of renderer time.
+ * V8 lets a renderer's heap fill with garbage up to its limit before it collects, so without
+ * help a renderer grows with every vehicle it shows (docs/PERFORMANCE.md has the figures); a
+ * forced collection every few vehicles keeps it near its live size, for some ms of renderer
+ * time while the vehicle goes on.
  */
 export const DEFAULT_GC_EVERY = 10;
 

@@ -22,9 +22,9 @@ export interface MemoryPeaks {
 
 /**
  * Samples the memory of this process tree on a timer while work runs, keeping the peaks. A
- * sample reads /proc for every process of the machine and smaps_rollup for the tree (20-25 ms
- * of CPU with a browser of 8 pages): keep the interval at 250 ms or more, and subtract
- * `cpuSeconds` from the CPU a measurement reports.
+ * sample reads /proc for every process of the machine and smaps_rollup for the tree (the
+ * kernel walks each process's mappings: tens of ms with a browser): keep the interval at
+ * 250 ms or more, and subtract `cpuSeconds` from the CPU a measurement reports.
  */
 export class MemorySampler {
   readonly #rootPid: number;

@@ -6,7 +6,7 @@ import { verifyDocument } from '../../lib/core/verify/index.js';
 import { DEMO_CREDENTIALS, startDemoPortal } from '../../lib/demo-portal/index.js';
 import { dealerValues } from '../../lib/profiles/index.js';
 import { MemorySampler } from '../../lib/system/memory-sampler.js';
-import { runIsolated } from './isolated.js';
+import { BenchTaskTimeout, runIsolated } from './isolated.js';
 import type { PortalShape } from './measurements.js';
 
 /** One way of running the worker pages: how contexts are shared and which Chromium switches are on. */
@@ -69,6 +69,8 @@ export interface VariantMeasurement {
   vehiclesPerHour: number;
   /** Over all runs: documents that did not come back as a verified PDF. */
   failures: number;
+  /** Runs stopped because they did not finish in time (their figures are left out). */
+  hungRuns: number;
 }
 
 export interface VariantPlan {
@@ -88,10 +90,21 @@ export interface VariantPlan {
  */
 export async function measureBrowserVariants(variants: readonly BrowserVariant[], plan: VariantPlan): Promise<VariantMeasurement[]> {
   const runs = new Map<string, VariantRun[]>(variants.map((v) => [v.name, []]));
+  const hung = new Map<string, number>();
+  // A minute to start, then four times what each worker's share takes at the ideal 1 s a vehicle.
+  const timeoutMs = 60_000 + (plan.vehicles / plan.workers) * 4_000;
   for (let round = 1; round <= plan.repeat; round += 1) {
     for (const v of variants) {
       const { log, ...serializable } = plan;
-      const run = await runIsolated<VariantRun>('variant', { ...serializable, variant: v }, log);
+      let run: VariantRun;
+      try {
+        run = await runIsolated<VariantRun>('variant', { ...serializable, variant: v }, log, timeoutMs);
+      } catch (error) {
+        if (!(error instanceof BenchTaskTimeout)) throw error;
+        hung.set(v.name, (hung.get(v.name) ?? 0) + 1);
+        plan.log(`variants: round ${round}/${plan.repeat} ${v.name.trim()}: HUNG (${error.message})`);
+        continue;
+      }
       plan.log(
         `variants: round ${round}/${plan.repeat} ${v.name.trim()}: ${run.peakRssMb.toFixed(0)} MB, ${run.renderers} renderers, ` +
           `${Math.round(run.vehiclesPerHour)} vehicles/h, ${run.failures} failures`,
@@ -104,6 +117,7 @@ export async function measureBrowserVariants(variants: readonly BrowserVariant[]
     return {
       variant: v.name,
       runs: list.length,
+      hungRuns: hung.get(v.name) ?? 0,
       peakRssMb: median(list.map((r) => r.peakRssMb)),
       peakChromiumMb: median(list.map((r) => r.peakChromiumMb)),
       peakPrivateMb: median(list.map((r) => r.peakPrivateMb)),
@@ -186,6 +200,7 @@ export async function runVariant(v: BrowserVariant, plan: VariantPlan): Promise<
 }
 
 function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

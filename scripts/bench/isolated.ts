@@ -42,11 +42,24 @@ export function useIsolation(next: Isolation): void {
  * goes to `log` line by line. The peak memory a task reports is then its own, as for one
  * `fleetpdf run`, not what earlier tasks left in this process.
  */
-export async function runIsolated<T>(task: 'setting' | 'variant', plan: unknown, log: (line: string) => void): Promise<T> {
+export async function runIsolated<T>(
+  task: 'setting' | 'variant',
+  plan: unknown,
+  log: (line: string) => void,
+  timeoutMs = Number.POSITIVE_INFINITY,
+): Promise<T> {
   const child = spawn(isolation.execPath, ['--import', 'tsx', CHILD, task, JSON.stringify(plan)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: isolation.env,
   });
+  let timedOut = false;
+  // A hung task (a browser that stopped answering) must not hold the whole bench.
+  const timer = Number.isFinite(timeoutMs)
+    ? setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, timeoutMs)
+    : undefined;
   let stdout = '';
   let pending = '';
   const tail: string[] = [];
@@ -62,9 +75,16 @@ export async function runIsolated<T>(task: 'setting' | 'variant', plan: unknown,
     }
   });
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  clearTimeout(timer);
+  if (timedOut) throw new BenchTaskTimeout(`bench ${task} still running after ${Math.round(timeoutMs / 1000)} s: stopped`);
   const line = stdout.trim().split('\n').pop() ?? '';
   if (code !== 0 || !line.startsWith('{')) {
     throw new Error(`bench ${task} failed (exit ${code}): ${[...tail, pending].filter(Boolean).slice(-5).join(' | ')}`);
   }
   return JSON.parse(line) as T;
+}
+
+/** A bench task that did not finish in its time. */
+export class BenchTaskTimeout extends Error {
+  override readonly name = 'BenchTaskTimeout';
 }

@@ -117,7 +117,7 @@ export function benchProgram(): Command {
     .option('--seed <n>', 'demo portal inventory seed', '1')
     .option('--json', 'print the results as JSON on stdout', false)
     .option('--verbose', 'show the runs\' own log lines on stderr', false)
-    .option('--sample-ms <ms>', 'memory sampling period (a sample costs 20-25 ms of CPU)', '500')
+    .option('--sample-ms <ms>', 'memory sampling period (each sample costs CPU: it is subtracted from Node\'s)', '500')
     .option('--no-private-binaries', 'run the measured processes from the shared node and Chromium binaries (memory then depends on what else runs them)')
     .option('--cloud-model', 'model cloud runs (wall time, cost) from measured durations and the stack settings', false)
     .option('--per-vehicle-secs <secs>', 'cloud model: per-vehicle time instead of measuring it locally')

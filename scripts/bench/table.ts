@@ -95,6 +95,7 @@ export function formatVariantsTable(rows: readonly VariantMeasurement[], workers
     { title: 'saves private MB' },
     { title: 'veh/h' },
     { title: 'failures' },
+    { title: 'hung runs' },
   ];
   const cells = rows.map((r) => [
     r.variant,
@@ -107,12 +108,14 @@ export function formatVariantsTable(rows: readonly VariantMeasurement[], workers
     before && r !== before ? fixed(before.peakPrivateMb - r.peakPrivateMb) : '-',
     fixed(r.vehiclesPerHour),
     String(r.failures),
+    String(r.hungRuns),
   ]);
   return [
     asciiTable(columns, cells),
     `${workers} workers; medians of ${rows[0]?.runs ?? 0} runs per variant. peak MB: Node + Chromium (PSS); chromium MB: Chromium alone;`,
     'private MB: pages no other process maps (steady when other Chromiums on the machine share the libraries).',
-    'saves: against the first row. veh/h is noisy on a shared machine; failures: documents not verified (recycled and counted).',
+    'saves: against the first row. veh/h is noisy on a shared machine; failures: documents not verified (recycled and counted);',
+    'hung runs: runs stopped for not finishing in time, left out of the medians.',
   ].join('\n');
 }
 
