@@ -1,4 +1,4 @@
-import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
+import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { MAX_CACHED_PDFS, PDF_DATE } from './constants.js';
 import type { DemoVehicle } from './types.js';
 
@@ -11,14 +11,18 @@ export function valuations(v: DemoVehicle): { tradeIn: number; privateParty: num
 }
 
 /**
- * The one-page "Vehicle Valuation Report". Fixed metadata dates make the bytes depend only on
- * the vehicle, so a re-download is byte-identical (checksums in tests and manifests stay stable).
+ * A one-page Letter document with the demo portal's fixed metadata (dates fixed, so the bytes
+ * depend only on the vehicle) and the two Helvetica faces every demo PDF uses.
  */
-export async function renderValuationPdf(v: DemoVehicle): Promise<Buffer> {
+export async function startDemoPdf(
+  title: string,
+  author: string,
+  v: DemoVehicle,
+): Promise<{ doc: PDFDocument; page: PDFPage; font: PDFFont; bold: PDFFont }> {
   const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.setTitle(`Valuation report ${v.ref}`);
+  doc.setTitle(title);
   doc.setSubject(`Reference ${v.ref}, VIN ${v.vin}`);
-  doc.setAuthor('Demo Dealer Values');
+  doc.setAuthor(author);
   doc.setCreator('fleetpdf demo portal');
   doc.setProducer('pdf-lib');
   doc.setCreationDate(PDF_DATE);
@@ -26,6 +30,15 @@ export async function renderValuationPdf(v: DemoVehicle): Promise<Buffer> {
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
   const page = doc.addPage([612, 792]);
+  return { doc, page, font, bold };
+}
+
+/**
+ * The one-page "Vehicle Valuation Report". Fixed metadata dates make the bytes depend only on
+ * the vehicle, so a re-download is byte-identical (checksums in tests and manifests stay stable).
+ */
+export async function renderValuationPdf(v: DemoVehicle): Promise<Buffer> {
+  const { doc, page, font, bold } = await startDemoPdf(`Valuation report ${v.ref}`, 'Demo Dealer Values', v);
   const ink = rgb(0.1, 0.1, 0.15);
   page.drawRectangle({ x: 0, y: 712, width: 612, height: 80, color: rgb(0.05, 0.22, 0.45) });
   page.drawText('Vehicle Valuation Report', { x: 48, y: 748, size: 22, font: bold, color: rgb(1, 1, 1) });

@@ -4,6 +4,7 @@ import type { PortalContext } from '../context.js';
 import { errorPage } from '../html.js';
 import { send, sendHtml } from '../http.js';
 import { applyFilter, inventoryCsv } from '../inventory.js';
+import type { DemoVehicle } from '../types.js';
 import { userFilter } from './pages.js';
 
 /** The CSV export honours the saved filter: a client that did not clear it misses vehicles. */
@@ -19,6 +20,19 @@ export function getExport(ctx: PortalContext, req: IncomingMessage, res: ServerR
   });
 }
 
+/**
+ * The `interfere` fault: now and then the portal renders "the current vehicle" of the session,
+ * not the one in the URL, while the file name still says the requested ref.
+ */
+export function vehicleToServe(ctx: PortalContext, session: { currentRef?: string }, requested: DemoVehicle): DemoVehicle {
+  const current = session.currentRef;
+  if (!current || current === requested.ref || !ctx.faults.roll(ctx.faults.spec.interfere)) return requested;
+  const other = ctx.byRef.get(current);
+  if (!other) return requested;
+  ctx.stats.c.faultsInjected.interfere += 1;
+  return other;
+}
+
 export async function getReportPdf(ctx: PortalContext, req: IncomingMessage, res: ServerResponse, ref: string): Promise<void> {
   const session = requireSession(ctx, req, res, { protectedRoute: true });
   if (!session) return;
@@ -27,17 +41,7 @@ export async function getReportPdf(ctx: PortalContext, req: IncomingMessage, res
     sendHtml(res, 404, errorPage(404, 'Not Found', `No vehicle with reference number ${ref}.`));
     return;
   }
-  let served = requested;
-  const current = session.currentRef;
-  if (current && current !== ref && ctx.faults.roll(ctx.faults.spec.interfere)) {
-    // The portal renders "the current vehicle" of the session, not the one in the URL, while
-    // the file name still says the requested ref.
-    const other = ctx.byRef.get(current);
-    if (other) {
-      served = other;
-      ctx.stats.c.faultsInjected.interfere += 1;
-    }
-  }
+  const served = vehicleToServe(ctx, session, requested);
   // Rendering a report makes its vehicle the session's current one: a client that fetches PDF
   // URLs without opening vehicle pages (the direct path) mixes them up under `interfere` too.
   session.currentRef = served.ref;

@@ -1,5 +1,6 @@
-import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
+import { rgb } from 'pdf-lib';
 import { PDF_DATE } from '../../constants.js';
+import { startDemoPdf } from '../../pdf.js';
 import type { DemoVehicle } from '../../types.js';
 import { BRANDING } from './constants.js';
 
@@ -30,17 +31,7 @@ const EQUIPMENT = [
  * so verification can tell whose sticker it is; fixed dates keep the bytes stable.
  */
 export async function renderWindowStickerPdf(v: DemoVehicle): Promise<Buffer> {
-  const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.setTitle(`Window sticker ${v.ref}`);
-  doc.setSubject(`Reference ${v.ref}, VIN ${v.vin}`);
-  doc.setAuthor(BRANDING.brand);
-  doc.setCreator('fleetpdf demo portal');
-  doc.setProducer('pdf-lib');
-  doc.setCreationDate(PDF_DATE);
-  doc.setModificationDate(PDF_DATE);
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  const page = doc.addPage([612, 792]);
+  const { doc, page, font, bold } = await startDemoPdf(`Window sticker ${v.ref}`, BRANDING.brand, v);
   const ink = rgb(0.1, 0.1, 0.12);
   page.drawRectangle({ x: 0, y: 712, width: 612, height: 80, color: rgb(0.08, 0.32, 0.18) });
   page.drawText('Window Sticker', { x: 48, y: 748, size: 24, font: bold, color: rgb(1, 1, 1) });

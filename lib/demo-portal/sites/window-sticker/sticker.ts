@@ -3,6 +3,7 @@ import { requireSession } from '../../auth.js';
 import type { PortalContext } from '../../context.js';
 import { errorPage, esc, layout } from '../../html.js';
 import { send, sendHtml } from '../../http.js';
+import { vehicleToServe } from '../../routes/downloads.js';
 import type { Session } from '../../sessions.js';
 import type { DemoVehicle } from '../../types.js';
 import { isValidVin } from '../../vin.js';
@@ -106,16 +107,7 @@ export function getStickerPdf(state: StickerSiteState) {
       );
       return;
     }
-    let served = requested;
-    const current = session.currentRef;
-    if (current && current !== ref && ctx.faults.roll(ctx.faults.spec.interfere)) {
-      // Rendered from the session's "current vehicle", not the one in the URL.
-      const other = ctx.byRef.get(current);
-      if (other) {
-        served = other;
-        ctx.stats.c.faultsInjected.interfere += 1;
-      }
-    }
+    const served = vehicleToServe(ctx, session, requested);
     const bytes = await ctx.pdfs.get(served);
     ctx.stats.pdfServed(requested.ref, served.ref);
     send(res, 200, bytes, {
