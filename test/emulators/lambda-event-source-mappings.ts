@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { sendAwsJson, ServiceError } from './aws-json.js';
 
 /**
  * A tiny stand-in for the part of the AWS Lambda API that manages SQS event source mappings
@@ -26,15 +27,6 @@ interface Mapping {
 
 const PREFIX = '/2015-03-31/event-source-mappings';
 
-class ServiceError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
 
 export interface LambdaMappingsStandIn {
   /** `http://127.0.0.1:<port>` */
@@ -129,12 +121,5 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-  });
-  res.end(text);
+  sendAwsJson(res, 'application/json', status, body, errorType);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { sendAwsJson, ServiceError } from './aws-json.js';
 
 /**
  * A tiny AWS Secrets Manager stand-in (there is no npm emulator for it): an HTTP server
@@ -22,15 +23,6 @@ const REGION = 'us-east-1';
 const ACCOUNT_ID = '123456789012';
 const TARGET_PREFIX = 'secretsmanager.';
 
-class ServiceError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 export interface SecretsManagerStandIn {
   server: Server;
@@ -141,13 +133,5 @@ async function handle(
 }
 
 function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  const json = JSON.stringify(body);
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': Buffer.byteLength(json),
-    'x-amzn-requestid': randomUUID(),
-  };
-  if (errorType) headers['x-amzn-errortype'] = errorType;
-  res.writeHead(status, headers);
-  res.end(json);
+  sendAwsJson(res, 'application/x-amz-json-1.1', status, body, errorType);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { sendAwsJson, ServiceError } from './aws-json.js';
 
 /**
  * A tiny AWS Step Functions stand-in for the control plane `fleetpdf cloud` uses: an HTTP
@@ -32,15 +33,6 @@ export interface StandInExecution {
   exited: { name: string; output: string }[];
 }
 
-class ServiceError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 export interface StepFunctionsStandIn {
   server: Server;
@@ -210,13 +202,5 @@ async function handle(
 }
 
 function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  const json = JSON.stringify(body);
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/x-amz-json-1.0',
-    'content-length': Buffer.byteLength(json),
-    'x-amzn-requestid': randomUUID(),
-  };
-  if (errorType) headers['x-amzn-errortype'] = errorType;
-  res.writeHead(status, headers);
-  res.end(json);
+  sendAwsJson(res, 'application/x-amz-json-1.0', status, body, errorType);
 }
