@@ -31,6 +31,17 @@ export interface ProcessVehicleDeps {
   onEvent?: (event: VehicleEvent) => void;
 }
 
+/** A document body in hand, not yet verified or stored (see fetchVehicle). */
+export interface FetchedDocument {
+  kind: 'fetched';
+  ref: string;
+  body: Buffer;
+  /** When the attempt started (epoch ms). */
+  startedAt: number;
+  /** How long the portal part took, ms. */
+  fetchMs: number;
+}
+
 /**
  * One attempt at one vehicle, the same for the local pool and the Lambda: skip it if DONE,
  * fetch the document (refreshing an expired session single-flight), verify that it is this
@@ -38,7 +49,16 @@ export interface ProcessVehicleDeps {
  * whose error says what happens next.
  */
 export async function processVehicle(task: VehicleTask, deps: ProcessVehicleDeps): Promise<Outcome> {
-  const started = Date.now();
+  const fetched = await fetchVehicle(task, deps);
+  return fetched.kind === 'fetched' ? storeVehicle(task, fetched, deps) : fetched;
+}
+
+/**
+ * The portal half of processVehicle: skip the vehicle if DONE, mark it IN_PROGRESS, fetch its
+ * document. The local pool stores one vehicle while its worker fetches the next. Never throws.
+ */
+export async function fetchVehicle(task: VehicleTask, deps: ProcessVehicleDeps): Promise<FetchedDocument | Outcome> {
+  const startedAt = Date.now();
   const { runId, ref } = task;
   try {
     const row = await deps.tracker.get(runId, ref);
@@ -48,9 +68,19 @@ export async function processVehicle(task: VehicleTask, deps: ProcessVehicleDeps
     }
     await deps.tracker.markInProgress(runId, ref, deps.workerId);
     const body = await withTimeout(fetchWithSession(task, deps), deps.timeoutMs ?? 60_000, ref);
+    return { kind: 'fetched', ref, body, startedAt, fetchMs: Date.now() - startedAt };
+  } catch (error) {
+    return { kind: 'error', ref, error: classify(error), durationMs: Date.now() - startedAt };
+  }
+}
+
+/** The storage half of processVehicle: verify the body is this vehicle's PDF, store it, mark DONE. Never throws. */
+export async function storeVehicle(task: VehicleTask, fetched: FetchedDocument, deps: ProcessVehicleDeps): Promise<Outcome> {
+  const { runId, ref } = task;
+  try {
     let verified;
     try {
-      verified = verifyDocument(body, task);
+      verified = verifyDocument(fetched.body, task);
     } catch (error) {
       if (error instanceof DocumentRejectedError) {
         deps.onEvent?.({ type: 'document-rejected', ref, reason: error.reason, wrongVehicle: error.wrongVehicle });
@@ -58,7 +88,7 @@ export async function processVehicle(task: VehicleTask, deps: ProcessVehicleDeps
       throw error;
     }
     const storageKey = await deps.documents.put(runId, ref, verified.bytes, verified.sha256);
-    const durationMs = Date.now() - started;
+    const durationMs = Date.now() - fetched.startedAt;
     const changed = await deps.tracker.markDone(runId, ref, {
       bytes: verified.bytes.length,
       sha256: verified.sha256,
@@ -71,7 +101,7 @@ export async function processVehicle(task: VehicleTask, deps: ProcessVehicleDeps
     if (!changed) deps.onEvent?.({ type: 'duplicate', ref });
     return { kind: 'done', ref, bytes: verified.bytes.length, sha256: verified.sha256, storageKey, durationMs };
   } catch (error) {
-    return { kind: 'error', ref, error: classify(error), durationMs: Date.now() - started };
+    return { kind: 'error', ref, error: classify(error), durationMs: Date.now() - fetched.startedAt };
   }
 }
 

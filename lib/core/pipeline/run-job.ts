@@ -1,8 +1,8 @@
 import { CriticalError, Disposition, leavesPageBroken, type FleetPdfError } from '../errors.js';
 import type { SessionManager } from '../portal/session-manager.js';
 import type { DocumentStore, Tracker, WorkItem, WorkQueue } from '../ports.js';
-import type { PortalSession, Vehicle } from '../types.js';
-import { processVehicle, type VehicleEvent } from './process-vehicle.js';
+import type { Outcome, PortalSession, Vehicle } from '../types.js';
+import { fetchVehicle, storeVehicle, type VehicleEvent } from './process-vehicle.js';
 import { AdaptiveLimit } from './adaptive-limit.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { RetryPolicy } from './retry-policy.js';
@@ -136,66 +136,103 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
     if (limit.limit < before) log(`portal is throttling or slowing down: concurrency ${before} -> ${limit.limit}`);
   };
 
+  /**
+   * One worker: a lane to the portal. While it fetches a vehicle, the one it fetched before is
+   * verified and stored (`storing`), so the portal never waits on our disk; at most one vehicle
+   * per lane is being stored. A page is only rebuilt between two fetches (`rebuild`), never
+   * under a fetch that is still running on it.
+   */
   const worker = async (workerId: string): Promise<void> => {
     let failuresInRow = 0;
-    while (!stopped()) {
-      if (breaker.exhausted) {
-        const reason = `the portal keeps failing (${breaker.reason}); paused ${breaker.opens} times, stopping`;
-        stop ??= { reason, error: new CriticalError(reason, 'circuit_open') };
-        return;
-      }
-      if (!limit.tryAcquire()) {
-        await sleep(50);
-        continue;
-      }
-      const admission = breaker.tryAcquire();
-      if (admission === 'wait') {
-        limit.release();
-        await sleep(200);
-        continue;
-      }
-      const item = await options.queue.lease(workerId, leaseSecs);
-      if (!item) {
-        limit.release();
-        if (admission === 'probe') breaker.cancelProbe();
-        const depth = await options.queue.depth();
-        if (depth.available + depth.delayed + depth.leased === 0) return;
-        const wait = depth.nextAvailableAt ? depth.nextAvailableAt - Date.now() : 200;
-        await sleep(Math.min(250, Math.max(10, wait)));
-        continue;
-      }
-      const started = Date.now();
-      const outcome = await processVehicle(
-        { runId: options.runId, ref: item.ref, vin: item.vin, attempts: item.attempts },
-        {
-          tracker: options.tracker,
-          documents: options.documents,
-          session: options.session,
-          fetchDocument: (vehicle, session) => options.fetcher.fetch(workerId, vehicle, session),
-          workerId,
-          timeoutMs: options.vehicleTimeoutMs,
-          onEvent,
-        },
-      );
-      limit.release();
+    let rebuild = false;
+    let storing: Promise<void> = Promise.resolve();
+    // Held until the lane next waits for it: a rejected promise nobody awaits yet would crash Node.
+    let storeFailure: { error: unknown } | undefined;
+    const deps = {
+      tracker: options.tracker,
+      documents: options.documents,
+      session: options.session,
+      fetchDocument: (vehicle: Vehicle, session: PortalSession) => options.fetcher.fetch(workerId, vehicle, session),
+      workerId,
+      timeoutMs: options.vehicleTimeoutMs,
+      onEvent,
+    };
+    /** The attempt's outcome, in the order the lane fetched its vehicles. */
+    const conclude = async (item: WorkItem, outcome: Outcome, portalMs: number): Promise<void> => {
       options.fetcher.settled?.(item.ref, outcome.kind === 'done');
-      const tally = counters.worker(workerId);
-      tally.busy_seconds += (Date.now() - started) / 1000;
-      observe(outcome.kind === 'error' ? outcome.error : undefined, Date.now() - started);
+      counters.worker(workerId).busy_seconds += portalMs / 1000;
+      observe(outcome.kind === 'error' ? outcome.error : undefined, portalMs);
       if (outcome.kind === 'error') {
         failuresInRow += 1;
         if (leavesPageBroken(outcome.error) || failuresInRow >= recycleAfter) {
-          await options.fetcher.recycle(workerId);
+          rebuild = true;
           failuresInRow = 0;
         }
         await settle(item, workerId, outcome.error);
       } else {
         failuresInRow = 0;
-        if (outcome.kind === 'done') tally.succeeded += 1;
+        if (outcome.kind === 'done') counters.worker(workerId).succeeded += 1;
         await options.queue.markHandled(item);
         options.onAttempt?.({ workerId, ref: item.ref, result: outcome.kind });
       }
+    };
+    /** Wait for the vehicle being stored, then rebuild the page if an outcome asked for it. */
+    const drain = async (): Promise<void> => {
+      await storing;
+      if (storeFailure) throw storeFailure.error;
+      if (rebuild) {
+        rebuild = false;
+        await options.fetcher.recycle(workerId);
+      }
+    };
+
+    try {
+      while (!stopped()) {
+        if (breaker.exhausted) {
+          const reason = `the portal keeps failing (${breaker.reason}); paused ${breaker.opens} times, stopping`;
+          stop ??= { reason, error: new CriticalError(reason, 'circuit_open') };
+          return;
+        }
+        if (!limit.tryAcquire()) {
+          await sleep(50);
+          continue;
+        }
+        const admission = breaker.tryAcquire();
+        if (admission === 'wait') {
+          limit.release();
+          await sleep(200);
+          continue;
+        }
+        const item = await options.queue.lease(workerId, leaseSecs);
+        if (!item) {
+          limit.release();
+          if (admission === 'probe') breaker.cancelProbe();
+          await drain();
+          const depth = await options.queue.depth();
+          if (depth.available + depth.delayed + depth.leased === 0) return;
+          const wait = depth.nextAvailableAt ? depth.nextAvailableAt - Date.now() : 200;
+          await sleep(Math.min(250, Math.max(10, wait)));
+          continue;
+        }
+        const task = { runId: options.runId, ref: item.ref, vin: item.vin, attempts: item.attempts };
+        const fetched = await fetchVehicle(task, deps);
+        limit.release();
+        await drain();
+        if (fetched.kind === 'fetched') {
+          storing = storeVehicle(task, fetched, deps)
+            .then((outcome) => conclude(item, outcome, fetched.fetchMs))
+            .catch((error: unknown) => {
+              storeFailure = { error };
+            });
+        } else {
+          await conclude(item, fetched, fetched.kind === 'error' ? fetched.durationMs : 0);
+          await drain();
+        }
+      }
+    } finally {
+      await storing;
     }
+    if (storeFailure) throw storeFailure.error;
   };
 
   try {
