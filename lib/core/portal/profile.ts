@@ -83,7 +83,18 @@ export interface PortalProfile {
   };
   /** Resource types the worker pages can block without breaking the portal. */
   blockResources: BlockableResource[];
+  /**
+   * How the export and download controls are clicked. `dom`: the element's own click(), one
+   * round trip, when the control is already on the page and the selector is plain CSS (else as
+   * `mouse`). `mouse`: Playwright's click, which waits until the control is visible, stable and
+   * not covered, then clicks it with the mouse (trusted events, for portals that check them).
+   * @default 'dom'
+   */
+  clicks?: ClickMode;
 }
+
+/** See `PortalProfile.clicks`. */
+export type ClickMode = 'dom' | 'mouse';
 
 /** How documents are fetched: see `PortalProfile.document.fetch`. */
 export type FetchMode = 'auto' | 'browser' | 'direct';

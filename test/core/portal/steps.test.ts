@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginRejectedError, SessionExpiredError } from '../../../lib/core/errors.js';
 import { parseInventoryCsv } from '../../../lib/core/portal/inventory-csv.js';
 import {
+  clickControl,
   exportInventory,
   fetchDocumentInPage,
   loginInBrowser,
@@ -66,6 +67,69 @@ describe('dealer-values steps against the demo portal (real Chromium)', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('downloads the PDF with a mouse click too, for portals that want trusted events', async () => {
+    const { page, context } = await loggedInPage();
+    try {
+      const vehicle = env.portal.inventory[4]!;
+      const body = await fetchDocumentInPage(page, { ...dealerValues, clicks: 'mouse' }, vehicle, env.ctx, 1);
+      expect(verifyDocument(body, vehicle).matched).toContain('ref');
+    } finally {
+      await context.close();
+    }
+  });
+
+  describe('clickControl', () => {
+    /** A page that records how its button was clicked: a DOM click is untrusted, a mouse click trusted. */
+    async function recordingPage(html: string) {
+      const context = await env.browser.newContext();
+      const page = await context.newPage();
+      await page.setContent(`${html}<script>window.clicks = []; document.addEventListener('click', (e) => window.clicks.push(e.isTrusted ? 'mouse' : 'dom'));</script>`);
+      return { page, context, clicks: () => page.evaluate('window.clicks') as Promise<string[]> };
+    }
+
+    it('clicks a control already on the page with one DOM click', async () => {
+      const { page, context, clicks } = await recordingPage('<button id="go">Go</button>');
+      try {
+        await clickControl(page, '#go', env.ctx);
+        expect(await clicks()).toEqual(['dom']);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('clicks with the mouse when the profile says so', async () => {
+      const { page, context, clicks } = await recordingPage('<button id="go">Go</button>');
+      try {
+        await clickControl(page, '#go', env.ctx, 'mouse');
+        expect(await clicks()).toEqual(['mouse']);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('falls back to the mouse for a selector that is not CSS', async () => {
+      const { page, context, clicks } = await recordingPage('<button>Download PDF</button>');
+      try {
+        await clickControl(page, 'text=Download PDF', env.ctx);
+        expect(await clicks()).toEqual(['mouse']);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('waits for a control the page draws later', async () => {
+      const { page, context, clicks } = await recordingPage(
+        `<script>setTimeout(() => { const b = document.createElement('button'); b.id = 'late'; document.body.append(b); }, 300);</script>`,
+      );
+      try {
+        await clickControl(page, '#late', env.ctx);
+        expect(await clicks()).toEqual(['mouse']);
+      } finally {
+        await context.close();
+      }
+    });
   });
 
   it('reports an ended session as SessionExpiredError carrying the stale version', async () => {
