@@ -20,6 +20,9 @@ import { PagePool } from '../browser/page-pool.js';
 import { sampleRssMb } from '../system/process-rss.js';
 import { localFetcher } from './document-fetcher.js';
 
+/** How often the run samples its memory for the report's peak, ms. */
+const RSS_SAMPLE_MS = 5_000;
+
 export interface LocalJobOptions {
   profile: PortalProfile;
   portalUrl: string;
@@ -112,9 +115,11 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
   });
   const startedAt = Date.now();
   let onWorkEnd: (() => Promise<void>) | void = undefined;
+  // Every 5 s: a sample walks every Chromium process's memory map (a few ms of kernel time);
+  // once a second it took a few percent of a core from the workers. The bench samples finer.
   const rssTimer = setInterval(() => {
     counters.peakRssMb = Math.max(counters.peakRssMb, sampleRssMb());
-  }, 1000);
+  }, RSS_SAMPLE_MS);
   rssTimer.unref();
   try {
     const { runId, folder, resumed } = openRun(store, options);
