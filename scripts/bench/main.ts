@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: local runs against the in-process demo portal at several worker counts and
+ * `npm run bench`: local runs against the demo portal (in a process of its own) at several worker counts and
  * both fetch paths (throughput, speedup, efficiency against the portal's ideal, per-vehicle
  * p50/p95, peak memory, CPU); `--cloud-model` for the cloud's wall time and bill at scale;
  * `--browser-variants` for the memory of worker-page layouts and Chromium switches.
@@ -10,11 +10,14 @@ import { CommanderError } from 'commander';
 import { BROWSER_VARIANTS, measureBrowserVariants } from './browser-variants.js';
 import { modelCloudRun, type CloudRunEstimate, type MeasuredDurations, type StackSettings } from './cloud-model.js';
 import { PRICES_CHECKED, US_EAST_1_PRICES } from './cloud-prices.js';
+import { defaultValidationPlan, formatCloudValidation, validateCloudModel, type CloudValidation } from './cloud-validate.js';
 import { measureColdStart } from './cold-start.js';
 import { describeMachine, finishMachine, type MachineInfo } from './machine.js';
 import { summarize, type PortalShape, type SettingMeasurement } from './measurements.js';
 import { benchProgram, BenchInputError, DEFAULT_VEHICLES, parseBenchOptions, type BenchOptions } from './options.js';
 import { prepareIsolation, runIsolated, useIsolation } from './isolated.js';
+import { startPortalProcess } from './portal-process.js';
+import type { SettingPlan } from './runner.js';
 import { readStackSettings } from './stack-settings.js';
 import {
   formatCloudInputs,
@@ -31,6 +34,30 @@ import {
 const SEEDS_CASE = { vehicles: 2000, perVehicleSecs: 60, concurrency: 200, minutesTarget: 12, ratioTarget: 1.2 } as const;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/**
+ * Vehicles per worker when --vehicles is not given (at least DEFAULT_VEHICLES.local). A run's
+ * last round leaves lanes idle while the slowest vehicle finishes: with 40 rounds per lane that
+ * tail is about a fortieth of the run, as in a real inventory of thousands, not a seventh (200
+ * vehicles at 32 workers).
+ */
+const VEHICLES_PER_WORKER = 40;
+
+/** One setting in a fresh process, against a fresh demo portal in a process of its own (same seed: the same inventory). */
+async function measureSetting(plan: Omit<SettingPlan, 'log' | 'portalUrl'> & { verbose: boolean }): Promise<SettingMeasurement> {
+  const portal = await startPortalProcess({
+    vehicles: plan.vehicles,
+    seed: plan.seed,
+    pageLatencyMs: plan.portal.pageLatencyMs,
+    pdfLatencyMs: plan.portal.pdfLatencyMs,
+    ...(plan.portal.rateLimit !== undefined ? { faults: `ratelimit=${plan.portal.rateLimit}` } : {}),
+  });
+  try {
+    return await runIsolated<SettingMeasurement>('setting', { ...plan, portalUrl: portal.url }, log);
+  } finally {
+    await portal.close();
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const program = benchProgram().exitOverride();
@@ -61,14 +88,15 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function localBench(options: BenchOptions, portal: PortalShape, machine: MachineInfo): Promise<number> {
-  const vehicles = options.vehicles ?? DEFAULT_VEHICLES.local;
+  const vehiclesFor = (workers: number) => options.vehicles ?? Math.max(DEFAULT_VEHICLES.local, VEHICLES_PER_WORKER * workers);
   log(formatPortalShape(portal, options.fetch));
   const measured: SettingMeasurement[] = [];
   // Paths interleaved per worker count, so load from elsewhere falls on both alike.
   for (const workers of options.workers) {
     for (const path of options.fetch) {
+      const vehicles = vehiclesFor(workers);
       log(`bench: ${path} path, ${workers} worker(s), ${vehicles} vehicles ...`);
-      const m = await runIsolated<SettingMeasurement>('setting', { path, workers, vehicles, seed: options.seed, portal, sampleMs: options.sampleMs, verbose: options.verbose }, log);
+      const m = await measureSetting({ path, workers, vehicles, seed: options.seed, portal, sampleMs: options.sampleMs, verbose: options.verbose });
       log(
         `bench: ${path} x${workers}: ${m.done}/${vehicles} DONE in ${m.downloadSeconds.toFixed(1)} s of downloads ` +
           `(${m.wallSeconds.toFixed(1)} s in all), peak ${m.peakRssMb.toFixed(0)} MB`,
@@ -79,7 +107,7 @@ async function localBench(options: BenchOptions, portal: PortalShape, machine: M
   const rows = summarize(measured, portal).sort((a, b) => options.fetch.indexOf(a.path) - options.fetch.indexOf(b.path) || a.workers - b.workers);
   const done = finishMachine(machine);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ machine: done, portal, vehicles, settings: rows }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ machine: done, portal, settings: rows }, null, 2)}\n`);
   } else {
     process.stdout.write(`${formatMachine(done)}\n${formatPortalShape(portal, options.fetch)}\n${formatLocalTable(rows)}\n`);
   }
@@ -98,11 +126,7 @@ async function cloudModel(options: BenchOptions, portal: PortalShape, machine: M
   if (perVehicleSecs === undefined || portalSetupSecs === undefined) {
     const vehicles = options.vehicles ?? DEFAULT_VEHICLES['cloud-model'];
     log(`cloud model: measuring one worker on the browser path, ${vehicles} vehicles, against the demo portal ...`);
-    const m = await runIsolated<SettingMeasurement>(
-      'setting',
-      { path: 'browser', workers: 1, vehicles, seed: options.seed, portal, sampleMs: options.sampleMs, verbose: options.verbose },
-      log,
-    );
+    const m = await measureSetting({ path: 'browser', workers: 1, vehicles, seed: options.seed, portal, sampleMs: options.sampleMs, verbose: options.verbose });
     if (m.done === 0) throw new Error('the measuring run stored no vehicle: nothing to model from');
     const where = `measured: 1 worker, browser path, ${m.done} vehicles, portal ${portal.pageLatencyMs} ms/page + ${portal.pdfLatencyMs} ms/PDF`;
     if (perVehicleSecs === undefined) {
@@ -159,9 +183,16 @@ async function cloudModel(options: BenchOptions, portal: PortalShape, machine: M
     stackLine: describeStack(stack),
     pricesLine: `us-east-1 on-demand list prices written down ${PRICES_CHECKED} (scripts/bench/cloud-prices.ts)`,
   };
+  let validation: CloudValidation | undefined;
+  if (options.validate) {
+    log('cloud model: validating against offline cloud runs (emulated AWS) ...');
+    validation = await validateCloudModel({ ...defaultValidationPlan(options), ...(options.validateRuns ? { runs: options.validateRuns } : {}) }, log);
+  }
   const done = finishMachine(machine);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ machine: done, inputs, stack, prices: US_EAST_1_PRICES, pricesChecked: PRICES_CHECKED, rows, seedsCase: seeds }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ machine: done, inputs, stack, prices: US_EAST_1_PRICES, pricesChecked: PRICES_CHECKED, rows, seedsCase: seeds, ...(validation ? { validation } : {}) }, null, 2)}\n`,
+    );
   } else {
     process.stdout.write(
       [
@@ -170,9 +201,11 @@ async function cloudModel(options: BenchOptions, portal: PortalShape, machine: M
         formatCloudTable(rows),
         formatSeedsCase(seeds, SEEDS_CASE.perVehicleSecs, SEEDS_CASE.minutesTarget, SEEDS_CASE.ratioTarget),
         ...rows.flatMap((r) => r.warnings.map((w) => `! ${r.vehicles} vehicles at ${r.concurrency}: ${w}`)),
+        ...(validation ? [formatCloudValidation(validation)] : []),
       ].join('\n') + '\n',
     );
   }
+  if (validation?.runs.some((r) => !r.predicted)) return 1;
   return seeds.wallSecs / 60 <= SEEDS_CASE.minutesTarget && seeds.ratio <= SEEDS_CASE.ratioTarget ? 0 : 1;
 }
 

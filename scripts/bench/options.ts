@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
+import { parseRuns, type ValidationRunPlan } from './cloud-validate.js';
 import { FETCH_PATHS, type FetchPath } from './measurements.js';
 
 /** What `npm run bench` does. */
@@ -29,6 +30,10 @@ export interface BenchOptions {
   cloudVehicles: number[];
   concurrency: number[];
   awsRequestMs: number;
+  /** Cloud model: also check it against small offline cloud runs (cloud-validate.ts). */
+  validate: boolean;
+  /** Cloud model: the offline runs to validate with, as VEHICLESxCONCURRENCY (undefined = the defaults). */
+  validateRuns?: ValidationRunPlan[];
   /** Browser variants: runs per variant. */
   repeat: number;
   /** Browser variants: only those whose name contains one of these. */
@@ -86,6 +91,19 @@ export const BenchOptionsSchema = z
     sampleMs: whole('--sample-ms', 50, 10_000).default(500),
     privateBinaries: z.boolean().default(true),
     cloudModel: z.boolean().default(false),
+    validate: z.boolean().default(false),
+    validateRuns: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return undefined;
+        try {
+          return parseRuns(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
     perVehicleSecs: positive('--per-vehicle-secs', 3600).optional(),
     portalSetupSecs: z.coerce.number({ error: '--portal-setup-secs must be a number' }).min(0).max(3600).optional(),
     coldStartSecs: z.coerce.number({ error: '--cold-start-secs must be a number' }).min(0).max(600).optional(),
@@ -99,7 +117,9 @@ export const BenchOptionsSchema = z
       .transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean))
       .optional(),
   })
-  .refine((o) => !(o.cloudModel && o.browserVariants), { error: '--cloud-model and --browser-variants are separate runs: pick one' });
+  .refine((o) => !(o.cloudModel && o.browserVariants), { error: '--cloud-model and --browser-variants are separate runs: pick one' })
+  .refine((o) => !o.validate || o.cloudModel, { error: '--validate goes with --cloud-model' })
+  .refine((o) => !o.validateRuns || o.validate, { error: '--validate-runs goes with --validate' });
 
 /** The command line, commander for the shape and --help, zod for the values. */
 export function benchProgram(): Command {
@@ -126,6 +146,8 @@ export function benchProgram(): Command {
     .option('--cloud-vehicles <list>', 'cloud model: inventory sizes', '2000,20000')
     .option('--concurrency <list>', 'cloud model: downloader concurrencies', '10,50,100,200')
     .option('--aws-request-ms <ms>', 'cloud model: assumed latency of one DynamoDB/SQS/S3 call (not measurable here)', '10')
+    .option('--validate', 'cloud model: also check the model against offline cloud runs at small scale (emulated AWS, about a minute)', false)
+    .option('--validate-runs <list>', 'cloud model: the offline runs, as VEHICLESxCONCURRENCY (default 40x2,40x4,80x8)')
     .option('--browser-variants', 'measure worker-page layouts and Chromium switches for memory', false)
     .addOption(new Option('--repeat <n>', 'browser variants: runs per variant (medians are shown)').default('3'))
     .option('--only <names>', 'browser variants: only those whose name contains one of these (comma-separated)')
@@ -170,6 +192,8 @@ export function parseBenchOptions(raw: Record<string, unknown>): BenchOptions {
     cloudVehicles: o.cloudVehicles,
     concurrency: o.concurrency,
     awsRequestMs: o.awsRequestMs,
+    validate: o.validate,
+    ...(o.validateRuns ? { validateRuns: o.validateRuns } : {}),
     repeat: o.repeat,
     only: o.only,
   };

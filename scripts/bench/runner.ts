@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseOptions, RunOptionsSchema } from '../../lib/cli/config.js';
 import type { RunReport } from '../../lib/core/report/index.js';
-import { DEMO_CREDENTIALS, startDemoPortal, type DemoPortalStats } from '../../lib/demo-portal/index.js';
+import { DEMO_CREDENTIALS } from '../../lib/demo-portal/index.js';
 import { runLocalJob } from '../../lib/local/local-job.js';
 import { dealerValues } from '../../lib/profiles/index.js';
 import { MemorySampler } from '../../lib/system/memory-sampler.js';
 import { cpuSince, readCpu } from '../../lib/system/process-cpu.js';
 import type { FetchPath, PortalShape, SettingMeasurement } from './measurements.js';
+import { readPortalStats } from './portal-process.js';
 
 export interface SettingPlan {
   path: FetchPath;
@@ -16,37 +17,32 @@ export interface SettingPlan {
   vehicles: number;
   seed: number;
   portal: PortalShape;
+  /** A fresh demo portal of this shape, serving `vehicles` (seed `seed`) from another process (see portal-process.ts). */
+  portalUrl: string;
   /** Memory sampling period, ms. */
   sampleMs: number;
   log: (line: string) => void;
 }
 
 /**
- * One setting: a fresh demo portal (same seed, so the same inventory) and a fresh --out folder
- * under the temp dir, a full local run with `fleetpdf run`'s defaults, memory sampled on a timer
- * and CPU read before and after (after the browser closed, so all of Chromium is counted).
+ * One setting: a fresh --out folder under the temp dir, a full local run with `fleetpdf run`'s
+ * defaults against the plan's portal, memory sampled on a timer and CPU read before and after
+ * (after the browser closed, so all of Chromium is counted).
  */
 export async function runSetting(plan: SettingPlan): Promise<SettingMeasurement> {
   // The same attempts, timeouts and backoff as `fleetpdf run` without options.
   const defaults = parseOptions(RunOptionsSchema, {});
   const out = mkdtempSync(join(tmpdir(), `fleetpdf-bench-${plan.path}-${plan.workers}-`));
-  const portal = await startDemoPortal({
-    vehicles: plan.vehicles,
-    seed: plan.seed,
-    pageLatencyMs: plan.portal.pageLatencyMs,
-    pdfLatencyMs: plan.portal.pdfLatencyMs,
-    ...(plan.portal.rateLimit !== undefined ? { faults: `ratelimit=${plan.portal.rateLimit}` } : {}),
-  });
   const sampler = new MemorySampler().start(plan.sampleMs);
   try {
     let downloadsFrom = 0;
     let lastDone = 0;
-    let statsAtStart: DemoPortalStats | undefined;
+    let statsAtStart: ReturnType<typeof readPortalStats> | undefined;
     const cpuAtStart = readCpu();
     const startedAt = Date.now();
     const result = await runLocalJob({
       profile: dealerValues,
-      portalUrl: portal.url,
+      portalUrl: plan.portalUrl,
       portalName: 'bench demo portal',
       credentials: DEMO_CREDENTIALS,
       outDir: out,
@@ -61,7 +57,8 @@ export async function runSetting(plan: SettingPlan): Promise<SettingMeasurement>
       log: (line) => plan.log(`  ${line}`),
       onStart: () => {
         downloadsFrom = Date.now();
-        statsAtStart = portal.stats();
+        // Read while the first vehicles' requests are still on their way (they take a page latency at least).
+        statsAtStart = readPortalStats(plan.portalUrl);
       },
       onAttempt: (attempt) => {
         if (attempt.result === 'done') lastDone = Date.now();
@@ -70,11 +67,12 @@ export async function runSetting(plan: SettingPlan): Promise<SettingMeasurement>
     const wallSeconds = (Date.now() - startedAt) / 1000;
     const cpu = cpuSince(cpuAtStart);
     const peaks = sampler.stop();
-    const statsAtEnd = portal.stats();
+    const statsAtEnd = await readPortalStats(plan.portalUrl);
+    const atStart = statsAtStart ? await statsAtStart : undefined;
     const report = JSON.parse(readFileSync(join(result.folder, 'report.json'), 'utf8')) as RunReport;
     const done = report.succeeded;
-    const pdfs = statsAtEnd.pdfRequests - (statsAtStart?.pdfRequests ?? 0);
-    const requests = statsAtEnd.requests - (statsAtStart?.requests ?? 0);
+    const pdfs = statsAtEnd.pdfRequests - (atStart?.pdfRequests ?? 0);
+    const requests = statsAtEnd.requests - (atStart?.requests ?? 0);
     return {
       path: plan.path,
       workers: plan.workers,
@@ -111,7 +109,6 @@ export async function runSetting(plan: SettingPlan): Promise<SettingMeasurement>
     };
   } finally {
     sampler.stop();
-    await portal.close();
     rmSync(out, { recursive: true, force: true });
   }
 }
