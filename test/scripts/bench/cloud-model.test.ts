@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEPLOYED_STACK } from './stack-settings-fixture.js';
 import {
   CALLS_PER_VEHICLE,
   modelCloudRun,
@@ -10,17 +11,7 @@ import {
 import { US_EAST_1_PRICES, type Prices } from '../../../scripts/bench/cloud-prices.js';
 import { waitSeconds } from '../../../scripts/bench/stack-settings.js';
 
-/** The stack's shape as it deploys today (the bench reads the real values from a synth). */
-const stack: StackSettings = {
-  downloader: { memoryMb: 2048, ephemeralMb: 1024, timeoutSecs: 120, batchSize: 1, maxConcurrency: 10 },
-  login: { memoryMb: 2048, ephemeralMb: 1024 },
-  enqueue: { memoryMb: 2048, ephemeralMb: 1024 },
-  progress: { memoryMb: 256, ephemeralMb: 512 },
-  report: { memoryMb: 1024, ephemeralMb: 512 },
-  pollIntervalSecs: 30,
-  registerConcurrency: 16,
-  sendConcurrency: 8,
-};
+const stack: StackSettings = DEPLOYED_STACK;
 
 const input = (over: Partial<CloudRunInput> = {}): CloudRunInput => ({
   vehicles: 2000,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEPLOYED_STACK } from './stack-settings-fixture.js';
 import type { StackSettings } from '../../../scripts/bench/cloud-model.js';
 import {
   errorPercent,
@@ -15,16 +16,7 @@ import {
 } from '../../../scripts/bench/cloud-validate.js';
 import { modelCloudRun } from '../../../scripts/bench/cloud-model.js';
 
-const stack: StackSettings = {
-  downloader: { memoryMb: 2048, ephemeralMb: 1024, timeoutSecs: 120, batchSize: 1, maxConcurrency: 10 },
-  login: { memoryMb: 2048, ephemeralMb: 1024 },
-  enqueue: { memoryMb: 2048, ephemeralMb: 1024 },
-  progress: { memoryMb: 256, ephemeralMb: 512 },
-  report: { memoryMb: 1024, ephemeralMb: 512 },
-  pollIntervalSecs: 30,
-  registerConcurrency: 16,
-  sendConcurrency: 8,
-};
+const stack: StackSettings = DEPLOYED_STACK;
 
 /** Two slots; the first wave (m1, m2) takes 1.2 s, later ones 1.0 s, each 30 ms after a slot frees. */
 const events: QueueEvents = {
