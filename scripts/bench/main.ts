@@ -13,7 +13,7 @@ import { PRICES_CHECKED, US_EAST_1_PRICES } from './cloud-prices.js';
 import { defaultValidationPlan, formatCloudValidation, validateCloudModel, type CloudValidation } from './cloud-validate.js';
 import { measureColdStart } from './cold-start.js';
 import { describeMachine, finishMachine, type MachineInfo } from './machine.js';
-import { summarize, type PortalShape, type SettingMeasurement } from './measurements.js';
+import { medianOfRuns, summarize, type PortalShape, type SettingMeasurement } from './measurements.js';
 import { benchProgram, BenchInputError, DEFAULT_VEHICLES, parseBenchOptions, type BenchOptions } from './options.js';
 import { prepareIsolation, runIsolated, useIsolation } from './isolated.js';
 import { startPortalProcess } from './portal-process.js';
@@ -96,7 +96,11 @@ async function localBench(options: BenchOptions, portal: PortalShape, machine: M
     for (const path of options.fetch) {
       const vehicles = vehiclesFor(workers);
       log(`bench: ${path} path, ${workers} worker(s), ${vehicles} vehicles ...`);
-      const m = await measureSetting({ path, workers, vehicles, seed: options.seed, portal, sampleMs: options.sampleMs, verbose: options.verbose });
+      const runs: SettingMeasurement[] = [];
+      for (let run = 0; run < options.repeat; run += 1) {
+        runs.push(await measureSetting({ path, workers, vehicles, seed: options.seed, portal, sampleMs: options.sampleMs, verbose: options.verbose }));
+      }
+      const m = medianOfRuns(runs);
       log(
         `bench: ${path} x${workers}: ${m.done}/${vehicles} DONE in ${m.downloadSeconds.toFixed(1)} s of downloads ` +
           `(${m.wallSeconds.toFixed(1)} s in all), peak ${m.peakRssMb.toFixed(0)} MB`,

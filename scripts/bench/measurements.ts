@@ -85,6 +85,54 @@ export interface SettingMeasurement {
   /** Documents report.json says came from each path (undefined: the report does not say). */
   directDownloads?: number;
   browserDownloads?: number;
+  /** Runs this measurement is the median of (see medianOfRuns); 1 when absent. */
+  runs?: number;
+  /** With several runs: the lowest and highest download time and peak memory among them. */
+  spread?: { downloadSeconds: [number, number]; peakRssMb: [number, number] };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * Repeated runs of one setting as one measurement: every figure is its own median over the runs
+ * (a noisy machine moves each one independently), `done` the fewest any run stored, and the
+ * spread of the two figures the targets are read from.
+ */
+export function medianOfRuns(runs: readonly SettingMeasurement[]): SettingMeasurement {
+  const [first] = runs;
+  if (!first) throw new Error('medianOfRuns needs at least one run');
+  if (runs.length === 1) return first;
+  const m = (pick: (r: SettingMeasurement) => number) => median(runs.map(pick));
+  const range = (pick: (r: SettingMeasurement) => number): [number, number] => [Math.min(...runs.map(pick)), Math.max(...runs.map(pick))];
+  return {
+    ...first,
+    done: Math.min(...runs.map((r) => r.done)),
+    failed: Math.max(...runs.map((r) => r.failed)),
+    downloadSeconds: m((r) => r.downloadSeconds),
+    wallSeconds: m((r) => r.wallSeconds),
+    setupSeconds: m((r) => r.setupSeconds),
+    report: {
+      ...first.report,
+      p50Seconds: m((r) => r.report.p50Seconds),
+      p95Seconds: m((r) => r.report.p95Seconds),
+      throughputPerHour: m((r) => r.report.throughputPerHour),
+      retries: m((r) => r.report.retries),
+      peakRssMb: m((r) => r.report.peakRssMb),
+    },
+    peakRssMb: m((r) => r.peakRssMb),
+    peakNodeMb: m((r) => r.peakNodeMb),
+    peakChromiumMb: m((r) => r.peakChromiumMb),
+    peakPrivateMb: m((r) => r.peakPrivateMb),
+    renderers: m((r) => r.renderers),
+    cpu: { nodeSeconds: m((r) => r.cpu.nodeSeconds), chromiumSeconds: m((r) => r.cpu.chromiumSeconds), samplerSeconds: m((r) => r.cpu.samplerSeconds) },
+    requestsPerVehicle: { pages: m((r) => r.requestsPerVehicle.pages), pdfs: m((r) => r.requestsPerVehicle.pdfs) },
+    runs: runs.length,
+    spread: { downloadSeconds: range((r) => r.downloadSeconds), peakRssMb: range((r) => r.peakRssMb) },
+  };
 }
 
 /** A measured setting with the figures derived against its path's 1-worker setting and the ideal. */
@@ -97,6 +145,8 @@ export interface SettingSummary extends SettingMeasurement {
   rssPerAddedWorkerMb?: number;
   /** CPU seconds of Node + Chromium per wall second of the run: cores kept busy. */
   coresUsed: number;
+  /** With several runs: the lowest and highest efficiency among them. */
+  efficiencyRange?: [number, number];
 }
 
 /** Vehicles per hour over the download window. */
@@ -120,6 +170,10 @@ export function summarize(measured: readonly SettingMeasurement[], portal: Porta
     if (ideal !== undefined) {
       summary.idealPerHour = ideal;
       summary.efficiency = perHour / ideal;
+      if (m.spread) {
+        const [fastest, slowest] = m.spread.downloadSeconds;
+        summary.efficiencyRange = [vehiclesPerHour(m.done, slowest) / ideal, vehiclesPerHour(m.done, fastest) / ideal];
+      }
     }
     if (base && m.workers > 1) summary.rssPerAddedWorkerMb = (m.peakRssMb - base.peakRssMb) / (m.workers - 1);
     return summary;

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { z } from 'zod';
 import { parseRuns, type ValidationRunPlan } from './cloud-validate.js';
 import { FETCH_PATHS, type FetchPath } from './measurements.js';
@@ -34,7 +34,7 @@ export interface BenchOptions {
   validate: boolean;
   /** Cloud model: the offline runs to validate with, as VEHICLESxCONCURRENCY (undefined = the defaults). */
   validateRuns?: ValidationRunPlan[];
-  /** Browser variants: runs per variant. */
+  /** Runs per setting (local) or per variant (browser variants); the tables show medians. */
   repeat: number;
   /** Browser variants: only those whose name contains one of these. */
   only?: string[];
@@ -111,7 +111,7 @@ export const BenchOptionsSchema = z
     concurrency: wholeList('--concurrency', 1, 1000).default([10, 50, 100, 200]),
     awsRequestMs: z.coerce.number({ error: '--aws-request-ms must be a number' }).min(0).max(10_000).default(10),
     browserVariants: z.boolean().default(false),
-    repeat: whole('--repeat', 1, 20).default(3),
+    repeat: whole('--repeat', 1, 20).optional(),
     only: z
       .string()
       .transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean))
@@ -149,14 +149,15 @@ export function benchProgram(): Command {
     .option('--validate', 'cloud model: also check the model against offline cloud runs at small scale (emulated AWS, about a minute)', false)
     .option('--validate-runs <list>', 'cloud model: the offline runs, as VEHICLESxCONCURRENCY (default 40x2,40x4,80x8)')
     .option('--browser-variants', 'measure worker-page layouts and Chromium switches for memory', false)
-    .addOption(new Option('--repeat <n>', 'browser variants: runs per variant (medians are shown)').default('3'))
+    .option('--repeat <n>', 'runs per setting (default 1) or per browser variant (default 3); medians are shown, with the spread')
     .option('--only <names>', 'browser variants: only those whose name contains one of these (comma-separated)')
     .addHelpText(
       'after',
       `
 Examples:
-  $ npm run bench                                   # 1..32 workers, browser and direct paths, 200 vehicles
+  $ npm run bench                                   # 1..32 workers, browser and direct paths, 40 vehicles a worker
   $ npm run bench -- --workers 1,8 --vehicles 40    # a quick look
+  $ npm run bench -- --workers 8 --fetch browser --repeat 5   # one setting, medians of 5 runs
   $ npm run bench -- --cloud-model                  # measure locally, then model 2,000 / 20,000 vehicles in the cloud
   $ npm run bench -- --cloud-model --per-vehicle-secs 60 --portal-rate-limit 50
   $ npm run bench -- --browser-variants --workers 8 # memory of the worker-page layouts`,
@@ -194,7 +195,7 @@ export function parseBenchOptions(raw: Record<string, unknown>): BenchOptions {
     awsRequestMs: o.awsRequestMs,
     validate: o.validate,
     ...(o.validateRuns ? { validateRuns: o.validateRuns } : {}),
-    repeat: o.repeat,
+    repeat: o.repeat ?? (o.browserVariants ? 3 : 1),
     only: o.only,
   };
 }

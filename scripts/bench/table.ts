@@ -55,11 +55,11 @@ export function formatLocalTable(rows: readonly SettingSummary[]): string {
       fixed(r.vehiclesPerHour),
       r.speedup === undefined ? '-' : `${r.speedup.toFixed(2)}x`,
       fixed(r.idealPerHour),
-      percent(r.efficiency),
+      r.efficiencyRange ? `${percent(r.efficiency)} (${percent(r.efficiencyRange[0])}-${percent(r.efficiencyRange[1])})` : percent(r.efficiency),
       fixed(r.report.p50Seconds, 2),
       fixed(r.report.p95Seconds, 2),
       r.report.concurrencyLowest === undefined ? '-' : String(r.report.concurrencyLowest),
-      fixed(r.peakRssMb),
+      r.spread ? `${fixed(r.peakRssMb)} (${fixed(r.spread.peakRssMb[0])}-${fixed(r.spread.peakRssMb[1])})` : fixed(r.peakRssMb),
       fixed(r.peakNodeMb),
       fixed(r.peakChromiumMb),
       String(r.renderers),
@@ -70,8 +70,10 @@ export function formatLocalTable(rows: readonly SettingSummary[]): string {
       `${r.requestsPerVehicle.pages.toFixed(2)}+${r.requestsPerVehicle.pdfs.toFixed(2)}`,
     ];
   });
+  const runs = Math.max(...rows.map((r) => r.runs ?? 1));
   return [
     asciiTable(columns, cells),
+    ...(runs > 1 ? [`each figure: the median of ${runs} runs of the setting; (a-b): the lowest and the highest run.`] : []),
     'veh/h: vehicles per hour between the first lease and the last DONE vehicle (login and export excluded).',
     'speedup: over 1 worker on the same path. efficiency: veh/h / ideal veh/h. p50/p95: per-vehicle time from report.json.',
     'peak MB: Node (the bench and the job: one process, as with `npm start`) + every Chromium process, PSS sampled during the run;',

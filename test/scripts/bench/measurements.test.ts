@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   idealVehiclesPerHour,
+  medianOfRuns,
   observedPath,
   summarize,
   vehicleLatencySecs,
@@ -83,5 +84,38 @@ describe('observedPath', () => {
     expect(observedPath(0, 10)).toBe('browser');
     expect(observedPath(3, 7)).toBe('mixed');
     expect(observedPath(undefined, 10)).toBeUndefined();
+  });
+});
+
+describe('medianOfRuns', () => {
+  it('is the one run when there is one', () => {
+    const one = setting({});
+    expect(medianOfRuns([one])).toBe(one);
+  });
+
+  it('takes each figure\'s median, the fewest stored, and the spread of download time and peak memory', () => {
+    const runs = [
+      setting({ workers: 8, downloadSeconds: 14, peakRssMb: 520, done: 100 }),
+      setting({ workers: 8, downloadSeconds: 12, peakRssMb: 610, done: 99 }),
+      setting({ workers: 8, downloadSeconds: 13, peakRssMb: 560, done: 100 }),
+    ];
+    const m = medianOfRuns(runs);
+    expect(m.downloadSeconds).toBe(13);
+    expect(m.peakRssMb).toBe(560);
+    expect(m.done).toBe(99);
+    expect(m.runs).toBe(3);
+    expect(m.spread).toEqual({ downloadSeconds: [12, 14], peakRssMb: [520, 610] });
+  });
+
+  it('gives summarize an efficiency range from the slowest and the fastest run', () => {
+    const m = medianOfRuns([
+      setting({ workers: 8, downloadSeconds: 100 / 6.8 }),
+      setting({ workers: 8, downloadSeconds: 100 / 7.2 }),
+    ]);
+    const [row] = summarize([m], portal);
+    expect(row!.efficiencyRange![0]).toBeCloseTo(6.8 / 8, 9);
+    expect(row!.efficiencyRange![1]).toBeCloseTo(7.2 / 8, 9);
+    // Two runs: the median download time is their mean.
+    expect(row!.efficiency).toBeCloseTo(100 / ((100 / 6.8 + 100 / 7.2) / 2) / 8, 9);
   });
 });
