@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginRejectedError, SessionExpiredError } from '../../../lib/core/errors.js';
 import { parseInventoryCsv } from '../../../lib/core/portal/inventory-csv.js';
@@ -81,54 +82,34 @@ describe('dealer-values steps against the demo portal (real Chromium)', () => {
   });
 
   describe('clickControl', () => {
-    /** A page that records how its button was clicked: a DOM click is untrusted, a mouse click trusted. */
-    async function recordingPage(html: string) {
+    /** How a page's control was clicked: a DOM click is untrusted, a mouse click trusted. */
+    async function clicksOn(html: string, click: (page: Page) => Promise<void>): Promise<string[]> {
       const context = await env.browser.newContext();
-      const page = await context.newPage();
-      await page.setContent(`${html}<script>window.clicks = []; document.addEventListener('click', (e) => window.clicks.push(e.isTrusted ? 'mouse' : 'dom'));</script>`);
-      return { page, context, clicks: () => page.evaluate('window.clicks') as Promise<string[]> };
+      try {
+        const page = await context.newPage();
+        await page.setContent(`${html}<script>window.clicks = []; document.addEventListener('click', (e) => window.clicks.push(e.isTrusted ? 'mouse' : 'dom'));</script>`);
+        await click(page);
+        return (await page.evaluate('window.clicks')) as string[];
+      } finally {
+        await context.close();
+      }
     }
 
     it('clicks a control already on the page with one DOM click', async () => {
-      const { page, context, clicks } = await recordingPage('<button id="go">Go</button>');
-      try {
-        await clickControl(page, '#go', env.ctx);
-        expect(await clicks()).toEqual(['dom']);
-      } finally {
-        await context.close();
-      }
+      expect(await clicksOn('<button id="go">Go</button>', (page) => clickControl(page, '#go', env.ctx))).toEqual(['dom']);
     });
 
     it('clicks with the mouse when the profile says so', async () => {
-      const { page, context, clicks } = await recordingPage('<button id="go">Go</button>');
-      try {
-        await clickControl(page, '#go', env.ctx, 'mouse');
-        expect(await clicks()).toEqual(['mouse']);
-      } finally {
-        await context.close();
-      }
+      expect(await clicksOn('<button id="go">Go</button>', (page) => clickControl(page, '#go', env.ctx, 'mouse'))).toEqual(['mouse']);
     });
 
     it('falls back to the mouse for a selector that is not CSS', async () => {
-      const { page, context, clicks } = await recordingPage('<button>Download PDF</button>');
-      try {
-        await clickControl(page, 'text=Download PDF', env.ctx);
-        expect(await clicks()).toEqual(['mouse']);
-      } finally {
-        await context.close();
-      }
+      expect(await clicksOn('<button>Download PDF</button>', (page) => clickControl(page, 'text=Download PDF', env.ctx))).toEqual(['mouse']);
     });
 
     it('waits for a control the page draws later', async () => {
-      const { page, context, clicks } = await recordingPage(
-        `<script>setTimeout(() => { const b = document.createElement('button'); b.id = 'late'; document.body.append(b); }, 300);</script>`,
-      );
-      try {
-        await clickControl(page, '#late', env.ctx);
-        expect(await clicks()).toEqual(['mouse']);
-      } finally {
-        await context.close();
-      }
+      const late = `<script>setTimeout(() => { const b = document.createElement('button'); b.id = 'late'; document.body.append(b); }, 300);</script>`;
+      expect(await clicksOn(late, (page) => clickControl(page, '#late', env.ctx))).toEqual(['mouse']);
     });
   });
 
