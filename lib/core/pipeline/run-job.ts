@@ -191,7 +191,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
         if (breaker.exhausted) {
           const reason = `the portal keeps failing (${breaker.reason}); paused ${breaker.opens} times, stopping`;
           stop ??= { reason, error: new CriticalError(reason, 'circuit_open') };
-          return;
+          break;
         }
         if (!limit.tryAcquire()) {
           await sleep(50);
@@ -209,7 +209,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
           if (admission === 'probe') breaker.cancelProbe();
           await drain();
           const depth = await options.queue.depth();
-          if (depth.available + depth.delayed + depth.leased === 0) return;
+          if (depth.available + depth.delayed + depth.leased === 0) break;
           const wait = depth.nextAvailableAt ? depth.nextAvailableAt - Date.now() : 200;
           await sleep(Math.min(250, Math.max(10, wait)));
           continue;
@@ -232,6 +232,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
     } finally {
       await storing;
     }
+    // Leaving the loop (done, stopped) still reports a failure of the last vehicle's storage.
     if (storeFailure) throw storeFailure.error;
   };
 
