@@ -8,6 +8,7 @@ import { dealerValues } from '../../lib/profiles/index.js';
 import { MemorySampler } from '../../lib/system/memory-sampler.js';
 import { BenchTaskTimeout, runIsolated } from './isolated.js';
 import type { PortalShape } from './measurements.js';
+import { median } from './median.js';
 
 /** One way of running the worker pages: how contexts are shared and which Chromium switches are on. */
 export interface BrowserVariant {
@@ -197,11 +198,4 @@ export async function runVariant(v: BrowserVariant, plan: VariantPlan): Promise<
     await pool.close();
     await portal.close();
   }
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -6,6 +6,7 @@ import { TrackingTableKeys } from '../../lib/cloud/contracts.js';
 import { VehicleStatus } from '../../lib/core/types.js';
 import type { CloudResources } from '../../test/emulators/cloud-resources.js';
 import { slotStats, type OfflineMeasurement, type QueueEvents, type ValidationPlan, type ValidationRunPlan } from './cloud-validate.js';
+import { median } from './median.js';
 
 /**
  * One offline cloud run, measured (cloud-validate.ts loads this after setting the env the
@@ -127,11 +128,4 @@ async function measureAwsRequest(resources: CloudResources, rounds = 10): Promis
     }
   }
   return median(times);
-}
-
-function median(values: number[]): number {
-  if (!values.length) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

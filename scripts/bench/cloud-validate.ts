@@ -1,6 +1,7 @@
 import { asciiTable, fixed, type Column } from './ascii-table.js';
 import { modelCloudRun, type CloudRunEstimate, type CloudRunInput, type StackSettings } from './cloud-model.js';
 import { SQS_EVENT_SOURCE_SCALING, US_EAST_1_PRICES } from './cloud-prices.js';
+import { median } from './median.js';
 
 /**
  * Checks the cloud model (cloud-model.ts) against the real offline cloud run at small scale:
@@ -380,13 +381,6 @@ function notes(v: CloudValidation): string[] {
 
 function mean(values: number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
-}
-
-function median(values: number[]): number {
-  if (!values.length) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 // ---- the offline runs (I/O) ----

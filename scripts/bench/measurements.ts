@@ -4,6 +4,7 @@
  * (speedup, efficiency, memory per added worker). Pure functions: the runner measures, these
  * only compute.
  */
+import { median } from './median.js';
 
 /** How a run fetches documents (LocalJobOptions.fetchMode, without `auto`). */
 export type FetchPath = 'browser' | 'direct';
@@ -90,12 +91,6 @@ export interface SettingMeasurement {
   /** With several runs: the lowest and highest download time and peak memory among them. */
   spread?: { downloadSeconds: [number, number]; peakRssMb: [number, number] };
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /**
  * Repeated runs of one setting as one measurement: every figure is its own median over the runs
