@@ -44,13 +44,15 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const VEHICLES_PER_WORKER = 40;
 
 /** One setting in a fresh process, against a fresh demo portal in a process of its own (same seed: the same inventory). */
-async function measureSetting(plan: Omit<SettingPlan, 'log' | 'portalUrl'> & { verbose: boolean }): Promise<SettingMeasurement> {
+async function measureSetting(
+  { seed, portal: shape, ...plan }: Omit<SettingPlan, 'log' | 'portalUrl'> & { seed: number; portal: PortalShape; verbose: boolean },
+): Promise<SettingMeasurement> {
   const portal = await startPortalProcess({
     vehicles: plan.vehicles,
-    seed: plan.seed,
-    pageLatencyMs: plan.portal.pageLatencyMs,
-    pdfLatencyMs: plan.portal.pdfLatencyMs,
-    ...(plan.portal.rateLimit !== undefined ? { faults: `ratelimit=${plan.portal.rateLimit}` } : {}),
+    seed,
+    pageLatencyMs: shape.pageLatencyMs,
+    pdfLatencyMs: shape.pdfLatencyMs,
+    ...(shape.rateLimit !== undefined ? { faults: `ratelimit=${shape.rateLimit}` } : {}),
   });
   try {
     return await runIsolated<SettingMeasurement>('setting', { ...plan, portalUrl: portal.url }, log);

@@ -8,16 +8,14 @@ import { runLocalJob } from '../../lib/local/local-job.js';
 import { dealerValues } from '../../lib/profiles/index.js';
 import { MemorySampler } from '../../lib/system/memory-sampler.js';
 import { cpuSince, readCpu } from '../../lib/system/process-cpu.js';
-import type { FetchPath, PortalShape, SettingMeasurement } from './measurements.js';
+import type { FetchPath, SettingMeasurement } from './measurements.js';
 import { readPortalStats } from './portal-process.js';
 
 export interface SettingPlan {
   path: FetchPath;
   workers: number;
   vehicles: number;
-  seed: number;
-  portal: PortalShape;
-  /** A fresh demo portal of this shape, serving `vehicles` (seed `seed`) from another process (see portal-process.ts). */
+  /** A fresh demo portal serving `vehicles` from another process (see portal-process.ts). */
   portalUrl: string;
   /** Memory sampling period, ms. */
   sampleMs: number;
