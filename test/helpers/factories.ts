@@ -21,9 +21,9 @@ export function manualClock(start = Date.UTC(2024, 4, 31, 10, 0, 0)) {
   };
 }
 
-/** The demo portal's session cookie with a given value. */
-export const cookie = (value: string): SessionCookie => ({
-  name: 'dv_session',
+/** A host-only cookie of the demo portal's host, as a browser context reports it. */
+export const sessionCookie = (name: string, value: string, extra: Partial<SessionCookie> = {}): SessionCookie => ({
+  name,
   value,
   domain: '127.0.0.1',
   path: '/',
@@ -31,7 +31,11 @@ export const cookie = (value: string): SessionCookie => ({
   httpOnly: true,
   secure: false,
   sameSite: 'Lax',
+  ...extra,
 });
+
+/** The demo portal's session cookie with a given value. */
+export const cookie = (value: string): SessionCookie => sessionCookie('dv_session', value);
 
 export const session = (version: number, value = `v${version}`): PortalSession => ({
   version,

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionCookie } from '../../lib/core/types.js';
 import { cookieHeader, domainMatches, pathMatches } from '../../lib/http/cookie-header.js';
+import { sessionCookie as cookie } from '../helpers/factories.js';
 
 const NOW = Date.parse('2026-01-05T10:00:00Z');
-
-function cookie(name: string, value: string, extra: Partial<SessionCookie> = {}): SessionCookie {
-  return { name, value, domain: '127.0.0.1', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax', ...extra };
-}
 
 describe('cookieHeader: the cookies a browser would send to a URL', () => {
   it('sends the session cookies of the portal host as name=value pairs', () => {

@@ -16,6 +16,7 @@ import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js
 import { DirectFetcher } from '../../lib/http/direct-fetcher.js';
 import { dealerValues } from '../../lib/profiles/index.js';
 import { PortalClient } from '../demo-portal/client.js';
+import { sessionCookie } from '../helpers/factories.js';
 import { createServer as createTcpServer } from 'node:net';
 import { pdfLibPdf } from '../core/verify/pdf-fixtures.js';
 
@@ -197,16 +198,7 @@ describe('direct path against the demo portal (HTTP login, session cookies)', ()
   /** A logged-in session as the browser would hand it over (Playwright-shaped cookies). */
   async function demoSession(version: number): Promise<PortalSession> {
     const client = await new PortalClient(portal.url).session();
-    const cookies: SessionCookie[] = [...client.cookies].map(([name, value]) => ({
-      name,
-      value,
-      domain: '127.0.0.1',
-      path: '/',
-      expires: -1,
-      httpOnly: true,
-      secure: false,
-      sameSite: 'Lax',
-    }));
+    const cookies: SessionCookie[] = [...client.cookies].map(([name, value]) => sessionCookie(name, value));
     return { version, createdAt: Date.now(), cookies };
   }
 
