@@ -58,18 +58,10 @@ export const BROWSER_VARIANTS: readonly BrowserVariant[] = [
   variant('--single-process, the Lambda way (not kept)', { memorySaving: false, args: ['--single-process', '--no-zygote'] }),
 ];
 
-export interface VariantMeasurement {
+/** A variant over its runs: the figures of VariantRun as medians, `failures` summed over all runs. */
+export interface VariantMeasurement extends VariantRun {
   variant: string;
   runs: number;
-  /** Medians over the runs. */
-  peakRssMb: number;
-  peakChromiumMb: number;
-  peakPrivateMb: number;
-  renderers: number;
-  contexts: number;
-  vehiclesPerHour: number;
-  /** Over all runs: documents that did not come back as a verified PDF. */
-  failures: number;
   /** Runs stopped because they did not finish in time (their figures are left out). */
   hungRuns: number;
 }
@@ -130,6 +122,7 @@ export async function measureBrowserVariants(variants: readonly BrowserVariant[]
   });
 }
 
+/** What one run of a variant measured. */
 export interface VariantRun {
   peakRssMb: number;
   peakChromiumMb: number;
@@ -137,6 +130,7 @@ export interface VariantRun {
   renderers: number;
   contexts: number;
   vehiclesPerHour: number;
+  /** Documents that did not come back as a verified PDF. */
   failures: number;
 }
 
