@@ -66,14 +66,14 @@ export async function renderValuationPdf(v: DemoVehicle): Promise<Buffer> {
     page.drawText(text, { x: 48, y, size, font, color: ink });
     y -= size + 10;
   }
+  return finishDemoPdf({ doc, page, font }, `Valuation report ${v.ref} - values as of ${PDF_DATE.toISOString().slice(0, 10)}`);
+}
+
+/** The footer rule and line every demo PDF ends with, then the document's bytes. */
+export async function finishDemoPdf(pdf: { doc: PDFDocument; page: PDFPage; font: PDFFont }, footer: string): Promise<Buffer> {
+  const { doc, page, font } = pdf;
   page.drawLine({ start: { x: 48, y: 80 }, end: { x: 564, y: 80 }, thickness: 0.5, color: rgb(0.6, 0.6, 0.6) });
-  page.drawText(`Valuation report ${v.ref} - values as of ${PDF_DATE.toISOString().slice(0, 10)}`, {
-    x: 48,
-    y: 64,
-    size: 8,
-    font,
-    color: rgb(0.4, 0.4, 0.4),
-  });
+  page.drawText(footer, { x: 48, y: 64, size: 8, font, color: rgb(0.4, 0.4, 0.4) });
   return Buffer.from(await doc.save());
 }
 

@@ -1,6 +1,6 @@
 import { rgb } from 'pdf-lib';
 import { PDF_DATE } from '../../constants.js';
-import { startDemoPdf } from '../../pdf.js';
+import { finishDemoPdf, startDemoPdf } from '../../pdf.js';
 import type { DemoVehicle } from '../../types.js';
 import { BRANDING } from './constants.js';
 
@@ -61,13 +61,5 @@ export async function renderWindowStickerPdf(v: DemoVehicle): Promise<Buffer> {
   line('Fuel economy', 12, bold);
   line(`City ${f.city} MPG    Highway ${f.highway} MPG    Combined ${Math.round((f.city + f.highway) / 2)} MPG`);
 
-  page.drawLine({ start: { x: 48, y: 80 }, end: { x: 564, y: 80 }, thickness: 0.5, color: rgb(0.6, 0.6, 0.6) });
-  page.drawText(`Window sticker ${v.ref} - printed ${PDF_DATE.toISOString().slice(0, 10)}`, {
-    x: 48,
-    y: 64,
-    size: 8,
-    font,
-    color: rgb(0.4, 0.4, 0.4),
-  });
-  return Buffer.from(await doc.save());
+  return finishDemoPdf({ doc, page, font }, `Window sticker ${v.ref} - printed ${PDF_DATE.toISOString().slice(0, 10)}`);
 }
