@@ -7,6 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Local AWS stand-ins (dynalite, local-aws-sqs, s3rver, a Secrets Manager stub), once per run.
     globalSetup: ['test/emulators/global-setup.ts'],
+    // The handlers' Powertools logger and metrics read these when they load: quiet, no EMF output.
+    env: { POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
     // Browser tests start Chromium; two files at a time fits a 2-core machine.
     pool: 'forks',
     maxWorkers: 2,

@@ -1,41 +1,5 @@
-import { loadInventory } from '../lib/core/pipeline/load-inventory.js';
-import { VehicleStatus } from '../lib/core/types.js';
-import { S3Keys, type RunState } from '../lib/cloud/contracts.js';
-import { cloudRuntime } from '../lib/cloud/runtime.js';
+import { enqueueHandler } from '../lib/cloud/handlers/enqueue.js';
+import { createCloudRuntime } from '../lib/cloud/runtime.js';
 
-/**
- * Export the inventory with the run's session, track every ref (PENDING, or SKIPPED with the
- * reason), and queue the refs of this run that are not DONE yet. Only counts go back to the
- * state machine, so 20,000 refs never meet the 256 KB state limit; a retried Enqueue only
- * re-queues refs that are still not DONE, and the downloader skips DONE ones anyway.
- */
-export const handler = async (state: RunState): Promise<RunState> => {
-  const { aws, session, pool, settings, ctx } = cloudRuntime();
-  const inventory = await loadInventory({
-    profile: settings.profile,
-    session,
-    ctx,
-    page: (current) => pool.page('enqueue', current),
-    afterAttempt: () => pool.recycle('enqueue'),
-    refs: state.refs,
-    limit: state.limit,
-  });
-  if (inventory.csv !== undefined) {
-    await aws.documents.putText(`${S3Keys.runPrefix(state.runId)}inventory.csv`, inventory.csv, 'text/csv');
-  }
-  await aws.tracker.register(state.runId, inventory.vehicles);
-  if (inventory.skipped.length) await aws.tracker.registerSkipped(state.runId, inventory.skipped);
-  const rows = await aws.tracker.list(state.runId);
-  const open = rows.filter((r) => r.status !== VehicleStatus.DONE && r.status !== VehicleStatus.SKIPPED);
-  const enqueued = await aws.queue.sendVehicles(open.map((r) => ({ runId: state.runId, ref: r.ref, ...(r.vin ? { vin: r.vin } : {}) })));
-  return {
-    ...state,
-    refs: undefined,
-    enqueue: {
-      total: rows.length,
-      enqueued,
-      alreadyDone: rows.filter((r) => r.status === VehicleStatus.DONE).length,
-      skipped: rows.filter((r) => r.status === VehicleStatus.SKIPPED).length,
-    },
-  };
-};
+/** Enqueue: the container's runtime, made once from the stack's environment. */
+export const handler = enqueueHandler(createCloudRuntime(process.env));

@@ -1,31 +1,5 @@
-import type { RunState } from '../lib/cloud/contracts.js';
-import { openRunForWork, resumeRun } from '../lib/cloud/pause-run.js';
-import { newRunId, parseRunInput } from '../lib/cloud/run-input.js';
-import { cloudRuntime } from '../lib/cloud/runtime.js';
+import { loginHandler } from '../lib/cloud/handlers/login.js';
+import { createCloudRuntime } from '../lib/cloud/runtime.js';
 
-/**
- * First state of a run: check the input, log in once (single-flight with any downloader that
- * is refreshing at the same moment), make sure the downloads flow (a run given up as paused
- * resumes when started again with its runId) and hand the new session version on.
- * The Resume state calls the same function with the paused run's state: a login is the probe.
- */
-export const handler = async (event: unknown): Promise<RunState> => {
-  const rt = cloudRuntime();
-  if (isPausedRun(event)) return resumeRun(rt, event);
-  const input = parseRunInput(event);
-  const stored = await rt.aws.sessionStore.get();
-  const fresh = await rt.session.refresh(stored?.version ?? 0);
-  const runId = input.runId ?? newRunId();
-  await openRunForWork(rt, runId);
-  return {
-    runId,
-    ...(input.refs ? { refs: input.refs } : {}),
-    ...(input.limit ? { limit: input.limit } : {}),
-    startedAt: Date.now(),
-    login: { sessionVersion: fresh.version },
-  };
-};
-
-function isPausedRun(event: unknown): event is RunState {
-  return typeof event === 'object' && event !== null && typeof (event as RunState).progress?.paused === 'object';
-}
+/** Login (and Resume): the container's runtime, made once from the stack's environment. */
+export const handler = loginHandler(createCloudRuntime(process.env));

@@ -1,5 +1,5 @@
-import type { RunState } from '../lib/cloud/contracts.js';
-import { writeCloudReport } from '../lib/cloud/cloud-report.js';
+import { reportHandler } from '../lib/cloud/handlers/report.js';
+import { createCloudRuntime } from '../lib/cloud/runtime.js';
 
-/** Last state: report.json and manifest.csv under runs/<runId>/, and a summary for the execution output. */
-export const handler = async (state: RunState): Promise<RunState> => ({ ...state, report: await writeCloudReport(state) });
+/** Report: the container's runtime, made once from the stack's environment. */
+export const handler = reportHandler(createCloudRuntime(process.env));

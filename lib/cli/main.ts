@@ -1,8 +1,9 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { classify, CriticalError, InputError } from '../core/errors.js';
 import { parseFaults } from '../demo-portal/faults.js';
 import { registerCloudCommands } from './commands/cloud.js';
-import { parseOptions, RunOptionsSchema } from './config.js';
+import type { LocalSettings } from '../settings/index.js';
+import { addSettingOptions, settingsFromOptions } from './setting-options.js';
 import { toAscii } from './output.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -24,27 +25,10 @@ Examples:
 Every command has its own --help with examples: fleetpdf run --help, fleetpdf cloud pull --help, ...`,
     );
 
-  cli
+  const run = cli
     .command('run', { isDefault: true })
-    .description('download every vehicle\'s PDF (resumes the newest unfinished run unless --new)')
-    .option('--portal <url>', 'portal base URL (default: start the bundled demo portal)')
-    .option('--profile <name>', 'portal profile', 'dealer-values')
-    .option('--vehicles <n>', 'demo portal inventory size', '200')
-    .option('--workers <n>', 'parallel worker pages', '8')
-    .option('--out <dir>', 'output folder (runs, fleetpdf.db)', './output')
-    .option('--new', 'start a new run instead of resuming', false)
-    .option('--json', 'print the final report as JSON on stdout', false)
-    .option('--latency <ms>', 'demo portal: delay per page', '0')
-    .option('--pdf-latency <ms>', 'demo portal: delay per PDF', '0')
-    .option('--faults <spec>', 'demo portal faults, e.g. 5xx=0.05,hang=0.01,expire=200,kick=500,ratelimit=8,interfere=0.02')
-    .option('--attempts <n>', 'attempts per vehicle before it is FAILED', '3')
-    .option('--timeout <secs>', 'budget per vehicle attempt', '60')
-    .option('--step-timeout <secs>', 'budget per page navigation or download', '20')
-    .option('--retry-delay <ms>', 'first retry backoff (doubles, with jitter)', '1000')
-    .option('--limit <n>', 'only the first N vehicles of the inventory')
-    .option('--seed <n>', 'demo portal inventory seed', '1')
-    .option('--fetch <mode>', 'how PDFs are fetched: auto (the direct URL, vehicle page when needed), browser or direct', 'auto')
-    .addOption(new Option('--no-block-resources', 'load images, fonts and CSS (slower; for debugging)'))
+    .description('download every vehicle\'s PDF (resumes the newest unfinished run unless --new)');
+  addSettingOptions(run, 'run')
     .addHelpText(
       'after',
       `
@@ -56,23 +40,19 @@ Examples:
     )
     .action(async (opts: Record<string, unknown>) => {
       // Options are checked before the run's modules load, so a typo fails in a fraction of a second.
-      checkRunOptions(opts);
+      const settings = checkRunSettings(opts);
       // Loaded on use: --help and option errors stay fast (no browser or SQLite modules).
       const { runCommand } = await import('./commands/run.js');
-      setExit(await runCommand(opts));
+      setExit(await runCommand(settings));
     });
 
-  cli
+  const portal = cli
     .command('portal')
     .description('serve the bundled demo portal alone')
     .option('--port <port>', 'port (0 = any free port)', '4010')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--vehicles <n>', 'inventory size', '200')
-    .option('--latency <ms>', 'delay per page', '0')
-    .option('--pdf-latency <ms>', 'delay per PDF', '0')
-    .option('--faults <spec>', 'fault spec, e.g. 5xx=0.05,hang=0.01,expire=200,kick=500,ratelimit=8,interfere=0.02')
-    .option('--seed <n>', 'inventory seed', '1')
-    .option('--site <name>', 'which bundled site: dealer-values or window-sticker', 'dealer-values')
+    .option('--site <name>', 'which bundled site: dealer-values or window-sticker', 'dealer-values');
+  addSettingOptions(portal, 'portal')
     .addHelpText(
       'after',
       '\nExamples:\n  $ fleetpdf portal --port 4010 --latency 300 --pdf-latency 700 --faults ratelimit=8\n  $ fleetpdf portal --site window-sticker',
@@ -86,10 +66,11 @@ Examples:
   return cli;
 }
 
-/** The cheap checks of `fleetpdf run` (runCommand repeats them): options and the --faults spec. */
-function checkRunOptions(opts: Record<string, unknown>): void {
-  const options = parseOptions(RunOptionsSchema, opts);
-  if (options.faults && !options.portal) parseFaults(options.faults);
+/** The cheap checks of `fleetpdf run`: the settings and the --faults spec. */
+function checkRunSettings(opts: Record<string, unknown>): LocalSettings {
+  const settings = settingsFromOptions(opts, 'run');
+  if (settings.demoFaults && !settings.portalUrl) parseFaults(settings.demoFaults);
+  return settings;
 }
 
 /** Entry point: one clear line and a meaningful exit code for every failure. */

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { LocalSnapshot } from '../local/local-job.js';
+import { compactDuration } from '../core/report/format.js';
 import type { Output } from './output.js';
 
 export type ProgressSnapshot = LocalSnapshot;
@@ -63,7 +64,7 @@ export class ProgressReporter {
       const first = this.#history[0]!;
       const perSec = now > first.at ? (finished - first.finished) / ((now - first.at) / 1000) : 0;
       const left = snap.total - finished;
-      const eta = perSec > 0 ? formatDuration(left / perSec) : '-';
+      const eta = perSec > 0 ? compactDuration(left / perSec) : '-';
       const rate = Math.round(perSec * 3600);
       if (this.#bars) {
         this.#bar ??= this.#bars.create(snap.total, 0, { failed: 0, retries: 0, rate: 0, eta_h: '-' });
@@ -87,12 +88,4 @@ export class ProgressReporter {
     this.#bars = undefined;
     this.#options.output.intercept(undefined);
   }
-}
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '-';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }

@@ -1,86 +1,75 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { fromEnv, type AwsAdapters } from '../adapters/aws/index.js';
+import { awsAdapters, type AwsAdapters } from '../adapters/aws/index.js';
 import { PagePool } from '../browser/page-pool.js';
+import { attemptPolicy, type AttemptPolicy } from '../core/attempt/index.js';
+import { CircuitBreaker } from '../core/breaker/index.js';
 import { InputError } from '../core/errors.js';
 import { PathFetcher } from '../core/pipeline/path-fetcher.js';
-import { RetryPolicy } from '../core/pipeline/retry-policy.js';
+import type { VerifyDocument } from '../core/pipeline/process-vehicle.js';
 import { fetchDocumentDirect } from '../core/portal/direct-document.js';
 import { resolveFetchMode } from '../core/portal/fetch-mode.js';
-import { SharedCircuitBreaker } from '../core/pipeline/shared-breaker.js';
 import type { PortalProfile, StepContext } from '../core/portal/profile.js';
 import { SessionManager } from '../core/portal/session-manager.js';
 import { fetchDocumentInPage, loginInBrowser } from '../core/portal/steps.js';
+import { verifyDocument } from '../core/verify/index.js';
 import { DirectFetcher } from '../http/direct-fetcher.js';
 import { getProfile } from '../profiles/index.js';
-import { Env } from './contracts.js';
+import {
+  cloudTimings,
+  rawFromEnv,
+  resolveSettings,
+  SettingError,
+  type CloudSettingValues,
+  type CloudTimings,
+} from '../settings/index.js';
 
-/** The Lambda settings the stack passes as environment variables, checked once. */
-const CloudSettingsSchema = z.object({
-  [Env.PORTAL_URL]: z.url({ protocol: /^https?$/ }),
-  [Env.PROFILE]: z.string().min(1).default('dealer-values'),
-  [Env.MAX_ATTEMPTS]: z.coerce.number().int().min(1).max(20).default(3),
-  [Env.VEHICLE_TIMEOUT_SECS]: z.coerce.number().int().min(1).max(900).default(90),
-  [Env.STEP_TIMEOUT_SECS]: z.coerce.number().int().min(1).max(300).default(20),
-  [Env.STALL_POLLS]: z.coerce.number().int().min(1).max(10_000).default(20),
-  [Env.PAUSE_SECS]: z.coerce.number().int().min(1).max(900).default(60),
-  [Env.MAX_PAUSES]: z.coerce.number().int().min(0).max(100).default(5),
-});
-
-export interface CloudSettings {
-  portalUrl: string;
-  profile: PortalProfile;
-  maxAttempts: number;
-  vehicleTimeoutMs: number;
-  stepTimeoutMs: number;
-  stallPolls: number;
-  /** A paused run waits this long between resume probes; a parked message stays hidden as long. */
-  pauseSecs: number;
-  /** Resume probes that may fail in a row before the run gives up as paused. */
-  maxPauses: number;
+/** The cloud settings (lib/settings) from a function's environment, with what follows from them. */
+export interface CloudSettings extends CloudSettingValues {
+  /** The profile object the `profile` setting names. */
+  portalProfile: PortalProfile;
+  timings: CloudTimings;
 }
 
-export function cloudSettings(env: NodeJS.ProcessEnv = process.env): CloudSettings {
-  const parsed = CloudSettingsSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InputError(`bad Lambda environment ${String(issue.path[0])}: ${issue.message}`);
+/** Read and check the settings the stack passes as environment variables; a bad one is one InputError line. */
+export function cloudSettings(env: Readonly<Record<string, string | undefined>>): CloudSettings {
+  let values: CloudSettingValues;
+  try {
+    values = resolveSettings('cloud', 'env', rawFromEnv(env));
+  } catch (error) {
+    if (error instanceof SettingError) throw new InputError(error.message);
+    throw error;
   }
-  const s = parsed.data;
-  return {
-    portalUrl: s.PORTAL_URL,
-    profile: getProfile(s.PROFILE),
-    maxAttempts: s.MAX_ATTEMPTS,
-    vehicleTimeoutMs: s.VEHICLE_TIMEOUT_SECS * 1000,
-    stepTimeoutMs: s.STEP_TIMEOUT_SECS * 1000,
-    stallPolls: s.STALL_POLLS,
-    pauseSecs: s.PAUSE_SECS,
-    maxPauses: s.MAX_PAUSES,
-  };
+  return { ...values, portalProfile: getProfile(values.profile), timings: cloudTimings(values) };
 }
 
-/** What a warm Lambda container keeps between invocations: clients, one browser, the session. */
+/**
+ * What a Lambda container keeps between invocations: settings, clients, one browser, the
+ * session, one breaker per run. Made by each handler file (lambdas/*.ts) once, at module
+ * scope, from process.env; tests make their own from the environment they set up. Every
+ * part is built on first use, so Progress and Report never start a browser.
+ */
 export interface CloudRuntime {
-  settings: CloudSettings;
-  aws: AwsAdapters;
-  ctx: StepContext;
-  pool: PagePool;
-  session: SessionManager;
-  retry: RetryPolicy;
+  readonly settings: CloudSettings;
+  readonly aws: AwsAdapters;
+  readonly ctx: StepContext;
+  readonly pool: PagePool;
+  readonly session: SessionManager;
+  readonly policy: AttemptPolicy;
   /**
    * Fetches one vehicle's document on a lane: the profile's direct URL over HTTP with the
    * session cookies when it has one (no page opened), the vehicle page otherwise or as the
    * per-vehicle fallback.
    */
-  fetcher: PathFetcher;
+  readonly fetcher: PathFetcher;
+  readonly verify: VerifyDocument;
   /** The run's circuit breaker, shared with every other container through the session table. */
-  breaker: SharedCircuitBreaker;
-  /** Close the browser and the direct path's sockets. */
-  close(): Promise<void>;
+  breaker(runId: string): CircuitBreaker;
   /** This container; the report's per-worker rows group by it. */
-  workerId: string;
+  readonly workerId: string;
   /** Page lanes for concurrent records (one in a real Lambda; several in the offline run). */
-  lanes: LaneIds;
+  readonly lanes: LaneIds;
+  /** Close the browser, the direct path's sockets and the AWS clients. */
+  close(): Promise<void>;
 }
 
 /** Hands out the lowest free lane id, so concurrent work never shares a page. */
@@ -101,92 +90,112 @@ export class LaneIds {
   }
 }
 
-/**
- * First retry delay of a vehicle in the cloud (full jitter, doubling). SQS visibility counts
- * whole seconds, and a retry some seconds later gives the shared circuit breaker time to see
- * a portal-wide failure before a vehicle's attempts run out.
- */
-export const CLOUD_RETRY_BASE_DELAY_MS = 5000;
+/** A breaker read from the shared store is trusted this long: one read per message would double the table's load. */
+const BREAKER_STATE_CACHE_MS = 2000;
 
-let runtime: CloudRuntime | undefined;
-
-/** The container's runtime, built on first use (module scope survives warm invocations). */
-export function cloudRuntime(): CloudRuntime {
-  runtime ??= createRuntime();
-  return runtime;
-}
-
-/** Close the browser and forget the runtime (tests that change the environment between cases). */
-export async function resetCloudRuntime(): Promise<void> {
-  const current = runtime;
-  runtime = undefined;
-  await current?.close();
-}
-
-function createRuntime(): CloudRuntime {
-  const settings = cloudSettings();
-  const aws = fromEnv();
-  const ctx: StepContext = { baseUrl: settings.portalUrl, stepTimeoutMs: settings.stepTimeoutMs };
-  // Inside Lambda the @sparticuz arguments (single process) fit the sandbox; elsewhere
-  // (the offline run) the local ones do.
-  const target = process.env.AWS_LAMBDA_FUNCTION_NAME ? 'lambda' : 'local';
-  const pool = new PagePool({
-    // Loaded on first use: Progress and Report never start a browser and ship without one.
-    launch: async () => (await import('../browser/launch.js')).launchBrowser({ target }),
-    blockResources: settings.profile.blockResources,
-    stepTimeoutMs: settings.stepTimeoutMs,
-  });
-  const workerId = process.env.AWS_LAMBDA_LOG_STREAM_NAME?.slice(-8) || `c-${randomUUID().slice(0, 8)}`;
-  let session: SessionManager | undefined;
-  let breaker: SharedCircuitBreaker | undefined;
-  let fetcher: { fetcher: PathFetcher; close: () => Promise<void> } | undefined;
-  return {
-    settings,
-    aws,
-    ctx,
-    pool,
-    // Built on first use, so functions without the session table (Progress) need none.
-    get session() {
-      session ??= new SessionManager({
-        store: aws.sessionStore,
-        ownerId: workerId,
-        login: async () => loginInBrowser(await pool.browser(), settings.profile, await aws.credentials.load(), ctx),
+/** A container's runtime for the environment `env` (the stack's variables, or a test's). */
+export function createCloudRuntime(env: Readonly<Record<string, string | undefined>> = process.env): CloudRuntime {
+  const memo = new Map<string, unknown>();
+  const once = <T>(key: string, create: () => T): T => {
+    if (!memo.has(key)) memo.set(key, create());
+    return memo.get(key) as T;
+  };
+  const settings = (): CloudSettings => once('settings', () => cloudSettings(env));
+  const aws = (): AwsAdapters => once('aws', () => awsAdapters(env, { breakerBucketSecs: settings().breakerBucketSecs }));
+  const ctx = (): StepContext => once('ctx', () => ({ baseUrl: settings().portalUrl, stepTimeoutMs: settings().stepTimeoutSecs * 1000 }));
+  const pool = (): PagePool =>
+    once('pool', () => {
+      // Inside Lambda the @sparticuz arguments (single process) fit the sandbox; elsewhere
+      // (the offline run) the local ones do.
+      const target = env.AWS_LAMBDA_FUNCTION_NAME ? 'lambda' : 'local';
+      return new PagePool({
+        // Loaded on first use: Progress and Report never start a browser and ship without one.
+        launch: async () => (await import('../browser/launch.js')).launchBrowser({ target }),
+        blockResources: settings().portalProfile.blockResources,
+        stepTimeoutMs: ctx().stepTimeoutMs,
       });
-      return session;
+    });
+  const workerId = env.AWS_LAMBDA_LOG_STREAM_NAME?.slice(-8) || `c-${randomUUID().slice(0, 8)}`;
+  const breakers = new Map<string, CircuitBreaker>();
+  let direct: DirectFetcher | undefined;
+
+  return {
+    get settings() {
+      return settings();
     },
-    retry: new RetryPolicy({ maxAttempts: settings.maxAttempts, baseDelayMs: CLOUD_RETRY_BASE_DELAY_MS }),
+    get aws() {
+      return aws();
+    },
+    get ctx() {
+      return ctx();
+    },
+    get pool() {
+      return pool();
+    },
+    get session() {
+      return once(
+        'session',
+        () =>
+          new SessionManager({
+            store: aws().sessionStore,
+            ownerId: workerId,
+            login: async () => {
+              // The secret first: a run doomed by a missing or placeholder secret should not unpack Chromium first.
+              const credentials = await aws().credentials.load();
+              return loginInBrowser(await pool().browser(), settings().portalProfile, credentials, ctx());
+            },
+          }),
+      );
+    },
+    get policy() {
+      return once('policy', () => attemptPolicy(settings()));
+    },
     get fetcher() {
-      fetcher ??= cloudFetcher(settings, ctx, pool);
-      return fetcher.fetcher;
+      return once('fetcher', () => {
+        const s = settings();
+        const mode = resolveFetchMode(s.portalProfile, s.fetchMode);
+        if (mode !== 'browser') direct = new DirectFetcher({ connections: s.directConnections, stepTimeoutMs: ctx().stepTimeoutMs });
+        const http = direct;
+        return new PathFetcher({
+          mode,
+          browser: {
+            async fetch(lane, vehicle, session) {
+              const { page, version } = await pool().page(lane, session);
+              return fetchDocumentInPage(page, s.portalProfile, vehicle, ctx(), version);
+            },
+            recycle: (lane) => pool().recycle(lane),
+          },
+          ...(http ? { direct: (vehicle, session) => fetchDocumentDirect(http.get, s.portalProfile, vehicle, ctx(), session) } : {}),
+        });
+      });
     },
-    close: async () => {
-      await Promise.all([pool.close(), fetcher?.close()]);
-    },
-    get breaker() {
-      breaker ??= new SharedCircuitBreaker({ store: aws.breaker });
+    verify: async (body, vehicle) => verifyDocument(body, vehicle),
+    breaker(runId: string) {
+      let breaker = breakers.get(runId);
+      if (!breaker) {
+        const s = settings();
+        breaker = new CircuitBreaker({
+          store: aws().breaker,
+          runId,
+          minSamples: s.breakerMinSamples,
+          errorRatio: s.breakerErrorRatio,
+          stateCacheMs: BREAKER_STATE_CACHE_MS,
+        });
+        breakers.set(runId, breaker);
+      }
       return breaker;
     },
     workerId,
     lanes: new LaneIds('download'),
-  };
-}
-
-/** Sockets to the portal per container: a real Lambda handles one message at a time. */
-const DIRECT_CONNECTIONS = 4;
-
-function cloudFetcher(settings: CloudSettings, ctx: StepContext, pool: PagePool): { fetcher: PathFetcher; close: () => Promise<void> } {
-  const mode = resolveFetchMode(settings.profile);
-  const http = mode === 'browser' ? undefined : new DirectFetcher({ connections: DIRECT_CONNECTIONS, stepTimeoutMs: settings.stepTimeoutMs });
-  const fetcher = new PathFetcher({
-    mode,
-    browser: {
-      async fetch(lane, vehicle, session) {
-        const { page, version } = await pool.page(lane, session);
-        return fetchDocumentInPage(page, settings.profile, vehicle, ctx, version);
-      },
-      recycle: (lane) => pool.recycle(lane),
+    async close() {
+      const closing: Promise<unknown>[] = [];
+      if (memo.has('pool')) closing.push(pool().close());
+      if (direct) closing.push(direct.close());
+      await Promise.all(closing);
+      if (memo.has('aws')) aws().destroy();
+      memo.clear();
+      breakers.clear();
+      direct = undefined;
     },
-    ...(http ? { direct: (vehicle, session) => fetchDocumentDirect(http.get, settings.profile, vehicle, ctx, session) } : {}),
-  });
-  return { fetcher, close: async () => http?.close() };
+  };
 }

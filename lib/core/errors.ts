@@ -64,14 +64,19 @@ export class ThrottledError extends FleetPdfError {
   }
 }
 
-/** The body is not this vehicle's valid PDF. `wrongVehicle` when it is another vehicle's. */
+/**
+ * The body is not this vehicle's valid PDF. `wrongVehicle` when it is another vehicle's.
+ * Retried (the next answer may be right), except `too_large`: a document over the
+ * verification caps (a decompression bomb) would be just as large the next time.
+ */
 export class DocumentRejectedError extends FleetPdfError {
-  readonly disposition = Disposition.REJECT;
+  readonly disposition: Disposition;
   constructor(
     message: string,
-    readonly reason: 'not_pdf' | 'empty' | 'corrupt_pdf' | 'wrong_vehicle' | 'identity_missing',
+    readonly reason: 'not_pdf' | 'empty' | 'corrupt_pdf' | 'wrong_vehicle' | 'identity_missing' | 'too_large',
   ) {
     super(message);
+    this.disposition = reason === 'too_large' ? Disposition.FAIL : Disposition.REJECT;
   }
   get wrongVehicle(): boolean {
     return this.reason === 'wrong_vehicle';

@@ -102,16 +102,30 @@ export interface SessionStore {
   unlock(owner: string): Promise<void>;
 }
 
-/** Run-wide tallies the report needs that no tracking row holds. */
-export type CounterName = 'retries' | 'wrong_documents_rejected' | 'duplicates' | 'browser_restarts';
+/** Run-wide tallies the report needs that no tracking row holds, in report order. */
+export const COUNTER_NAMES = [
+  'retries',
+  'wrong_documents_rejected',
+  'invalid_documents_rejected',
+  'duplicates',
+  'browser_restarts',
+  'breaker_opens',
+  'direct_downloads',
+  'browser_downloads',
+  'direct_fallbacks',
+] as const;
+export type CounterName = (typeof COUNTER_NAMES)[number];
+export type CounterValues = Record<CounterName, number>;
 
 /**
- * Counters kept outside the process, for runs whose workers are separate processes
- * (the cloud's Lambdas). A local run counts in memory instead.
+ * A run's counters: in memory for a local run, one DynamoDB item shared by every Lambda
+ * container of a cloud run. Adding is atomic; nothing is ever read back to add to it.
  */
 export interface RunCounterStore {
-  add(runId: string, deltas: Partial<Record<CounterName, number>>): Promise<void>;
-  get(runId: string): Promise<Record<CounterName, number>>;
+  /** Add to some counters (zeros and non-finite numbers are ignored). */
+  add(runId: string, deltas: Partial<CounterValues>): Promise<void>;
+  /** Every counter of the run, 0 for those never added to. */
+  get(runId: string): Promise<CounterValues>;
 }
 
 /** Outcomes of a run's recent window, summed over every worker that shares it. */
@@ -131,8 +145,8 @@ export interface BreakerTrip {
 }
 
 /**
- * The circuit breaker's state for workers that are separate processes (the cloud's Lambdas):
- * a sliding window of outcomes and the open/closed flag, per run.
+ * The circuit breaker's state, per run: a window of recent outcomes and the open flag. In
+ * memory for a local run; in DynamoDB for the cloud, where every Lambda container shares it.
  */
 export interface BreakerStore {
   /** Count one outcome in the run's current window; returns the window's totals. */

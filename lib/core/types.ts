@@ -65,6 +65,17 @@ export type VehicleStatus = (typeof VehicleStatus)[keyof typeof VehicleStatus];
 
 /** What became of one attempt at one vehicle. */
 export type Outcome =
-  | { kind: 'done'; ref: string; bytes: number; sha256: string; storageKey: string; durationMs: number }
+  | {
+      kind: 'done';
+      ref: string;
+      bytes: number;
+      sha256: string;
+      storageKey: string;
+      durationMs: number;
+      /** The portal's part of it (fetching the document), ms. */
+      portalMs: number;
+      /** Another delivery of the same ref had already stored it (its row was DONE when this one finished). */
+      duplicate?: boolean;
+    }
   | { kind: 'already-done'; ref: string }
   | { kind: 'error'; ref: string; error: FleetPdfError; durationMs: number };

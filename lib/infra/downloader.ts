@@ -1,20 +1,17 @@
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { Env, FunctionName } from '../cloud/contracts.js';
+import { FunctionName, ResourceEnv } from '../contracts/index.js';
+import { cloudTimings, type CloudSettingValues } from '../settings/index.js';
 import type { PdfBucket } from './pdf-bucket.js';
-import { type RunSettings, runSettingsEnvironment } from './run-settings.js';
 import type { Secrets } from './secrets.js';
 import type { SessionStore } from './session-store.js';
 import type { Tracking } from './tracking.js';
 import type { VehicleQueue } from './vehicle-queue.js';
 import { WorkerFunction } from './worker-function.js';
 
-/** Timeout of one downloader invocation (one message, one vehicle), in seconds. */
-export const DOWNLOADER_TIMEOUT_SECS = 120;
-
 export interface DownloaderProps {
-  readonly settings: RunSettings;
+  readonly settings: CloudSettingValues;
   /**
    * Folder holding the handler entries and package-lock.json.
    * @default the repository root (see `projectRoot()`)
@@ -28,7 +25,7 @@ export interface DownloaderProps {
   /**
    * Most downloader invocations at once: the event source mapping's maximum concurrency
    * (2..1000). It caps the function without reserving account concurrency.
-   * @default 10
+   * @default settings.downloaderConcurrency
    */
   readonly maxConcurrency?: number;
   /**
@@ -45,7 +42,7 @@ export interface DownloaderProps {
   /**
    * Timeout in seconds; must leave room above the vehicle budget (`settings.vehicleTimeoutSecs`)
    * for a cold Chromium start. The queue's visibility timeout must be at least 6 times this.
-   * @default DOWNLOADER_TIMEOUT_SECS (120)
+   * @default cloudTimings(settings).downloaderTimeoutSecs (the vehicle budget + 60 s)
    */
   readonly timeoutSecs?: number;
 }
@@ -63,7 +60,7 @@ export class Downloader extends Construct {
 
   constructor(scope: Construct, id: string, props: DownloaderProps) {
     super(scope, id);
-    const timeoutSecs = props.timeoutSecs ?? DOWNLOADER_TIMEOUT_SECS;
+    const timeoutSecs = props.timeoutSecs ?? cloudTimings(props.settings).downloaderTimeoutSecs;
     const visibilitySecs = props.queue.visibilityTimeout.toSeconds();
     if (visibilitySecs < 6 * timeoutSecs) {
       throw new Error(
@@ -82,19 +79,19 @@ export class Downloader extends Construct {
       browser: true,
       memorySizeMb: props.memorySizeMb ?? 2048,
       timeoutSecs,
+      settings: props.settings,
       environment: {
-        ...runSettingsEnvironment(props.settings),
-        [Env.SESSION_TABLE]: props.sessions.tableName,
-        [Env.TRACKING_TABLE]: props.tracking.tableName,
-        [Env.QUEUE_URL]: props.queue.queueUrl,
-        [Env.BUCKET]: props.bucket.bucketName,
-        [Env.CREDENTIALS_SECRET]: props.secrets.secretId,
+        [ResourceEnv.SESSION_TABLE]: props.sessions.tableName,
+        [ResourceEnv.TRACKING_TABLE]: props.tracking.tableName,
+        [ResourceEnv.QUEUE_URL]: props.queue.queueUrl,
+        [ResourceEnv.BUCKET]: props.bucket.bucketName,
+        [ResourceEnv.CREDENTIALS_SECRET]: props.secrets.secretId,
       },
     });
 
     this.eventSource = new SqsEventSource(props.queue.queue, {
       batchSize: props.batchSize ?? 1,
-      maxConcurrency: props.maxConcurrency ?? 10,
+      maxConcurrency: props.maxConcurrency ?? props.settings.downloaderConcurrency,
       reportBatchItemFailures: true,
     });
     this.worker.function.addEventSource(this.eventSource);
@@ -115,7 +112,7 @@ export class Downloader extends Construct {
    * this one mapping only.
    */
   grantPauseSwitch(worker: WorkerFunction): void {
-    worker.function.addEnvironment(Env.DOWNLOADER_MAPPING_ID, this.eventSource.eventSourceMappingId);
+    worker.function.addEnvironment(ResourceEnv.DOWNLOADER_MAPPING_ID, this.eventSource.eventSourceMappingId);
     worker.function.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,

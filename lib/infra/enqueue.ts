@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { Env, FunctionName } from '../cloud/contracts.js';
-import { type RunSettings, runSettingsEnvironment } from './run-settings.js';
+import { FunctionName, ResourceEnv } from '../contracts/index.js';
+import type { CloudSettingValues } from '../settings/index.js';
 import type { PdfBucket } from './pdf-bucket.js';
 import type { Secrets } from './secrets.js';
 import type { SessionStore } from './session-store.js';
@@ -9,7 +9,7 @@ import type { VehicleQueue } from './vehicle-queue.js';
 import { WorkerFunction } from './worker-function.js';
 
 export interface EnqueueProps {
-  readonly settings: RunSettings;
+  readonly settings: CloudSettingValues;
   /**
    * Folder holding the handler entries and package-lock.json.
    * @default the repository root (see `projectRoot()`)
@@ -50,13 +50,13 @@ export class Enqueue extends Construct {
       browser: true,
       memorySizeMb: props.memorySizeMb ?? 2048,
       timeoutSecs: props.timeoutSecs ?? 900,
+      settings: props.settings,
       environment: {
-        ...runSettingsEnvironment(props.settings),
-        [Env.SESSION_TABLE]: props.sessions.tableName,
-        [Env.TRACKING_TABLE]: props.tracking.tableName,
-        [Env.QUEUE_URL]: props.queue.queueUrl,
-        [Env.BUCKET]: props.bucket.bucketName,
-        [Env.CREDENTIALS_SECRET]: props.secrets.secretId,
+        [ResourceEnv.SESSION_TABLE]: props.sessions.tableName,
+        [ResourceEnv.TRACKING_TABLE]: props.tracking.tableName,
+        [ResourceEnv.QUEUE_URL]: props.queue.queueUrl,
+        [ResourceEnv.BUCKET]: props.bucket.bucketName,
+        [ResourceEnv.CREDENTIALS_SECRET]: props.secrets.secretId,
       },
     });
     props.queue.grantSendVehicles(this.worker);

@@ -1,9 +1,10 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { FunctionName } from '../cloud/contracts.js';
+import { type FunctionName, StackOutput } from '../contracts/index.js';
+import { cloudTimings } from '../settings/index.js';
 import { Alarms } from './alarms.js';
 import { Dashboard } from './dashboard.js';
-import { DOWNLOADER_TIMEOUT_SECS, Downloader } from './downloader.js';
+import { Downloader } from './downloader.js';
 import { Enqueue } from './enqueue.js';
 import { Login } from './login.js';
 import { acknowledgeStarResource, acknowledgeWildcardResource } from './nag.js';
@@ -12,33 +13,11 @@ import { PdfBucket } from './pdf-bucket.js';
 import { Progress } from './progress.js';
 import { Report } from './report.js';
 import { RunStateMachine } from './run-state-machine.js';
-import type { RunSettings } from './run-settings.js';
 import { Secrets } from './secrets.js';
 import { SessionStore } from './session-store.js';
 import { Tracking } from './tracking.js';
 import { VehicleQueue } from './vehicle-queue.js';
 import type { WorkerFunction } from './worker-function.js';
-
-/** The stack's output ids (stable: `fleetpdf cloud` reads them by stack name). */
-export const StackOutput = {
-  BUCKET_NAME: 'BucketName',
-  STATE_MACHINE_ARN: 'StateMachineArn',
-  QUEUE_URL: 'QueueUrl',
-  DLQ_URL: 'DlqUrl',
-  TRACKING_TABLE_NAME: 'TrackingTableName',
-  SESSION_TABLE_NAME: 'SessionTableName',
-  CREDENTIALS_SECRET_NAME: 'CredentialsSecretName',
-  DASHBOARD_NAME: 'DashboardName',
-} as const;
-
-/** Seconds between two progress polls of a run. */
-export const POLL_INTERVAL_SECS = 30;
-/** Budget of one vehicle attempt inside the downloader, in seconds (below its 120 s timeout). */
-export const VEHICLE_TIMEOUT_SECS = 90;
-/** Budget of one navigation or download, in seconds. */
-export const STEP_TIMEOUT_SECS = 20;
-/** Resume probes of a paused run before it gives up (with the default 60 s pause: about 5 minutes). */
-export const MAX_PAUSES = 5;
 
 export interface FleetPdfStackProps extends StackProps {
   /**
@@ -74,7 +53,7 @@ export class FleetPdfStack extends Stack {
   readonly runStateMachine: RunStateMachine;
   readonly alarms: Alarms;
   readonly dashboard: Dashboard;
-  /** The five functions by their contract name (lib/cloud/contracts.ts `FunctionName`). */
+  /** The five functions by their contract name (lib/contracts `FunctionName`). */
   readonly functions: Record<FunctionName, WorkerFunction>;
 
   constructor(scope: Construct, id: string, props: FleetPdfStackProps = {}) {
@@ -85,25 +64,14 @@ export class FleetPdfStack extends Stack {
     const options = optionsFromContext(this.node, props.options);
     this.options = options;
 
-    const visibilityTimeout = Duration.seconds(6 * DOWNLOADER_TIMEOUT_SECS);
-    const settings: RunSettings = {
-      portalUrl: options.portalUrl,
-      profile: options.profile,
-      maxAttempts: options.maxAttempts,
-      vehicleTimeoutSecs: VEHICLE_TIMEOUT_SECS,
-      stepTimeoutSecs: STEP_TIMEOUT_SECS,
-      // A crashed downloader's message only comes back after the visibility timeout: a run is
-      // stalled only after a quarter more than that without a finished vehicle.
-      stallPolls: Math.ceil((1.25 * visibilityTimeout.toSeconds()) / POLL_INTERVAL_SECS),
-      pauseSecs: options.pauseSecs,
-      maxPauses: MAX_PAUSES,
-    };
+    const settings = options;
+    const timings = cloudTimings(settings);
 
     this.secrets = new Secrets(this, 'Secrets', { existingSecretName: options.credentialsSecretName });
     this.sessions = new SessionStore(this, 'SessionStore');
     this.tracking = new Tracking(this, 'Tracking');
     this.queue = new VehicleQueue(this, 'VehicleQueue', {
-      visibilityTimeout,
+      visibilityTimeout: Duration.seconds(timings.visibilityTimeoutSecs),
       maxReceiveCount: options.maxAttempts,
     });
     this.bucket = new PdfBucket(this, 'PdfBucket', {
@@ -118,8 +86,7 @@ export class FleetPdfStack extends Stack {
     this.downloader = new Downloader(this, 'Downloader', {
       ...common,
       bucket: this.bucket,
-      maxConcurrency: options.downloaderConcurrency,
-      timeoutSecs: DOWNLOADER_TIMEOUT_SECS,
+      timeoutSecs: timings.downloaderTimeoutSecs,
     });
     this.progress = new Progress(this, 'Progress', {
       settings,
@@ -151,7 +118,7 @@ export class FleetPdfStack extends Stack {
       enqueue: this.enqueue.worker,
       progress: this.progress.worker,
       report: this.report.worker,
-      pollIntervalSecs: POLL_INTERVAL_SECS,
+      pollIntervalSecs: options.pollIntervalSecs,
       pauseSecs: options.pauseSecs,
     });
     this.acknowledgeStateMachineRole();
@@ -173,6 +140,7 @@ export class FleetPdfStack extends Stack {
     output(StackOutput.STATE_MACHINE_ARN, this.runStateMachine.stateMachineArn, 'Start a run: input {} or {"runId","refs","limit"}');
     output(StackOutput.QUEUE_URL, this.queue.queueUrl, 'Vehicle queue');
     output(StackOutput.DLQ_URL, this.queue.deadLetterQueueUrl, 'Dead-letter queue (redrive after fixing the cause)');
+    output(StackOutput.DLQ_ARN, this.queue.deadLetterQueue.queueArn, 'Dead-letter queue ARN (aws sqs start-message-move-task --source-arn)');
     output(StackOutput.TRACKING_TABLE_NAME, this.tracking.tableName, 'Tracking rows (runId, ref)');
     output(StackOutput.SESSION_TABLE_NAME, this.sessions.tableName, 'Portal session');
     output(StackOutput.CREDENTIALS_SECRET_NAME, this.secrets.secretName, 'Set {"username","password"} here');

@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
-import { Env, FunctionName } from '../cloud/contracts.js';
-import { type RunSettings, runSettingsEnvironment } from './run-settings.js';
+import { FunctionName, ResourceEnv } from '../contracts/index.js';
+import type { CloudSettingValues } from '../settings/index.js';
 import type { Secrets } from './secrets.js';
 import type { SessionStore } from './session-store.js';
 import { WorkerFunction } from './worker-function.js';
 
 export interface LoginProps {
-  readonly settings: RunSettings;
+  readonly settings: CloudSettingValues;
   /**
    * Folder holding the handler entries and package-lock.json.
    * @default the repository root (see `projectRoot()`)
@@ -49,10 +49,10 @@ export class Login extends Construct {
       memorySizeMb: props.memorySizeMb ?? 2048,
       timeoutSecs: props.timeoutSecs ?? 120,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 1,
+      settings: props.settings,
       environment: {
-        ...runSettingsEnvironment(props.settings),
-        [Env.SESSION_TABLE]: props.sessions.tableName,
-        [Env.CREDENTIALS_SECRET]: props.secrets.secretId,
+        [ResourceEnv.SESSION_TABLE]: props.sessions.tableName,
+        [ResourceEnv.CREDENTIALS_SECRET]: props.secrets.secretId,
       },
     });
     props.secrets.grantRead(this.worker);

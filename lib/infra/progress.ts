@@ -1,13 +1,13 @@
 import { Construct } from 'constructs';
-import { Env, FunctionName } from '../cloud/contracts.js';
-import { type RunSettings, runSettingsEnvironment } from './run-settings.js';
+import { FunctionName, ResourceEnv } from '../contracts/index.js';
+import type { CloudSettingValues } from '../settings/index.js';
 import type { SessionStore } from './session-store.js';
 import type { Tracking } from './tracking.js';
 import type { VehicleQueue } from './vehicle-queue.js';
 import { WorkerFunction } from './worker-function.js';
 
 export interface ProgressProps {
-  readonly settings: RunSettings;
+  readonly settings: CloudSettingValues;
   /**
    * Folder holding the handler entries and package-lock.json.
    * @default the repository root (see `projectRoot()`)
@@ -51,12 +51,12 @@ export class Progress extends Construct {
       name: FunctionName.PROGRESS,
       memorySizeMb: props.memorySizeMb ?? 256,
       timeoutSecs: props.timeoutSecs ?? 30,
+      settings: props.settings,
       environment: {
-        ...runSettingsEnvironment(props.settings),
-        [Env.TRACKING_TABLE]: props.tracking.tableName,
-        [Env.QUEUE_URL]: props.queue.queueUrl,
-        [Env.DLQ_URL]: props.queue.deadLetterQueueUrl,
-        [Env.SESSION_TABLE]: props.sessions.tableName,
+        [ResourceEnv.TRACKING_TABLE]: props.tracking.tableName,
+        [ResourceEnv.QUEUE_URL]: props.queue.queueUrl,
+        [ResourceEnv.DLQ_URL]: props.queue.deadLetterQueueUrl,
+        [ResourceEnv.SESSION_TABLE]: props.sessions.tableName,
       },
     });
     props.sessions.grantRead(this.worker);

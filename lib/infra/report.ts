@@ -1,14 +1,14 @@
 import { Construct } from 'constructs';
-import { Env, FunctionName } from '../cloud/contracts.js';
+import { FunctionName, ResourceEnv } from '../contracts/index.js';
+import type { CloudSettingValues } from '../settings/index.js';
 import type { PdfBucket } from './pdf-bucket.js';
-import { type RunSettings, runSettingsEnvironment } from './run-settings.js';
 import type { SessionStore } from './session-store.js';
 import type { Tracking } from './tracking.js';
 import type { VehicleQueue } from './vehicle-queue.js';
 import { WorkerFunction } from './worker-function.js';
 
 export interface ReportProps {
-  readonly settings: RunSettings;
+  readonly settings: CloudSettingValues;
   /**
    * Folder holding the handler entries and package-lock.json.
    * @default the repository root (see `projectRoot()`)
@@ -53,13 +53,13 @@ export class Report extends Construct {
       name: FunctionName.REPORT,
       memorySizeMb: props.memorySizeMb ?? 1024,
       timeoutSecs: props.timeoutSecs ?? 300,
+      settings: props.settings,
       environment: {
-        ...runSettingsEnvironment(props.settings),
-        [Env.SESSION_TABLE]: props.sessions.tableName,
-        [Env.TRACKING_TABLE]: props.tracking.tableName,
-        [Env.QUEUE_URL]: props.queue.queueUrl,
-        [Env.DLQ_URL]: props.queue.deadLetterQueueUrl,
-        [Env.BUCKET]: props.bucket.bucketName,
+        [ResourceEnv.SESSION_TABLE]: props.sessions.tableName,
+        [ResourceEnv.TRACKING_TABLE]: props.tracking.tableName,
+        [ResourceEnv.QUEUE_URL]: props.queue.queueUrl,
+        [ResourceEnv.DLQ_URL]: props.queue.deadLetterQueueUrl,
+        [ResourceEnv.BUCKET]: props.bucket.bucketName,
       },
     });
     props.sessions.grantRead(this.worker);

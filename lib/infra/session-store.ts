@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { SessionTableKeys } from '../cloud/contracts.js';
+import { SessionTableKeys } from '../contracts/index.js';
 
 export interface SessionStoreProps {
   /**

@@ -7,7 +7,8 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type EnvName, type FunctionName, HandlerEntry } from '../cloud/contracts.js';
+import { type FunctionName, HandlerEntry, type ResourceEnvName } from '../contracts/index.js';
+import { settingsEnvironment, type CloudSettingValues } from '../settings/index.js';
 import { acknowledgeStarResource } from './nag.js';
 
 /** CloudWatch namespace of the handlers' Powertools metrics (EMF). */
@@ -43,7 +44,7 @@ export function projectRoot(): string {
 }
 
 export interface WorkerFunctionProps {
-  /** Which handler of `HandlerEntry` (lib/cloud/contracts.ts) this function runs. */
+  /** Which handler of `HandlerEntry` (lib/contracts) this function runs. */
   readonly name: FunctionName;
   /**
    * Drives a headless Chromium: gets the browser packages beside the bundle (see `nodeModules`)
@@ -73,11 +74,13 @@ export interface WorkerFunctionProps {
    * @default - none: the function shares the account's unreserved pool
    */
   readonly reservedConcurrentExecutions?: number;
+  /** The stack's settings: every function gets those that are Lambda environment variables (lib/settings). */
+  readonly settings: CloudSettingValues;
   /**
-   * Environment variables: the `Env` names of lib/cloud/contracts.ts. Secrets never go here;
+   * The resources it uses, by the `ResourceEnv` names of lib/contracts. Secrets never go here;
    * a function gets a secret's name in `CREDENTIALS_SECRET` and reads it at run time.
    */
-  readonly environment: Partial<Record<EnvName, string>>;
+  readonly environment: Partial<Record<ResourceEnvName, string>>;
   /**
    * How long the function's logs are kept.
    * @default RetentionDays.ONE_MONTH
@@ -145,6 +148,7 @@ export class WorkerFunction extends Construct implements IGrantable {
       tracing: Tracing.ACTIVE,
       description: `fleetpdf ${props.name}`,
       environment: {
+        ...settingsEnvironment(props.settings),
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

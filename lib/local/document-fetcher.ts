@@ -3,7 +3,7 @@ import { fetchDocumentDirect } from '../core/portal/direct-document.js';
 import type { FetchMode, PortalProfile, StepContext } from '../core/portal/profile.js';
 import { fetchDocumentInPage } from '../core/portal/steps.js';
 import { PathFetcher } from '../core/pipeline/path-fetcher.js';
-import type { RunCounters } from '../core/pipeline/run-counters.js';
+import type { CounterValues } from '../core/ports.js';
 import type { DocumentFetcher } from '../core/pipeline/run-job.js';
 import { DirectFetcher } from '../http/direct-fetcher.js';
 
@@ -15,7 +15,8 @@ export interface LocalFetcherOptions {
   pool: PagePool;
   /** Parallel workers: also the most sockets the direct path opens to the portal. */
   workers: number;
-  counters: RunCounters;
+  /** Adds to the run's counters (which path brought each document). */
+  count: (deltas: Partial<CounterValues>) => void;
   log: (line: string) => void;
 }
 
@@ -48,7 +49,7 @@ export function localFetcher(options: LocalFetcherOptions): LocalFetcher {
     mode: options.mode,
     browser,
     ...(http ? { direct: (vehicle, session) => fetchDocumentDirect(http.get, profile, vehicle, ctx, session) } : {}),
-    counters: options.counters,
+    count: options.count,
     log: options.log,
   });
   return {

@@ -1,22 +1,26 @@
-import { writeFileSync, renameSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { attemptPolicy } from '../core/attempt/index.js';
+import { CircuitBreaker, PauseGate } from '../core/breaker/index.js';
 import { InputError, type FleetPdfError } from '../core/errors.js';
-import type { FetchMode, PortalProfile, StepContext } from '../core/portal/profile.js';
+import type { PortalProfile, StepContext } from '../core/portal/profile.js';
 import { resolveFetchMode } from '../core/portal/fetch-mode.js';
 import { SessionManager } from '../core/portal/session-manager.js';
 import { loginInBrowser } from '../core/portal/steps.js';
+import { AdaptiveLimit } from '../core/pipeline/adaptive-limit.js';
 import { loadInventory } from '../core/pipeline/load-inventory.js';
-import { CircuitBreaker, type CircuitBreakerOptions } from '../core/pipeline/circuit-breaker.js';
-import { RetryPolicy } from '../core/pipeline/retry-policy.js';
-import { RunCounters } from '../core/pipeline/run-counters.js';
+import type { VerifyDocument } from '../core/pipeline/process-vehicle.js';
 import { runJob, type AttemptReport } from '../core/pipeline/run-job.js';
-import { buildReport, manifestCsv, renderReportHtml, type RunReport } from '../core/report/index.js';
+import { buildReport, manifestCsv, renderReportHtml, reportCounters, type RunReport } from '../core/report/index.js';
 import { verifyDocument } from '../core/verify/index.js';
 import type { Credentials } from '../core/types.js';
 import { VehicleStatus } from '../core/types.js';
 import { FsDocumentStore, MemorySessionStore, RunLock, SqliteStore } from '../adapters/local/index.js';
+import { MemoryBreakerStore, MemoryRunCounterStore } from '../adapters/memory/index.js';
 import { launchBrowser } from '../browser/launch.js';
 import { PagePool } from '../browser/page-pool.js';
+import type { LocalSettings } from '../settings/index.js';
+import { writeFileAtomic } from '../system/atomic-file.js';
 import { sampleRssMb } from '../system/process-rss.js';
 import { localFetcher } from './document-fetcher.js';
 
@@ -33,27 +37,8 @@ export interface LocalJobOptions {
    */
   portalName?: string;
   credentials: Credentials;
-  outDir: string;
-  workers: number;
-  /** Start a new run even if an unfinished one exists. */
-  forceNew: boolean;
-  maxAttempts: number;
-  retryBaseDelayMs: number;
-  vehicleTimeoutMs: number;
-  stepTimeoutMs: number;
-  blockResources: boolean;
-  /**
-   * How PDFs are fetched: `direct` = HTTP GET of the profile's `document.directPath` with the
-   * session cookies (undici; Chromium only logs in and exports the inventory, no worker pages),
-   * `browser` = a worker page per worker, `auto` = direct, falling back to the vehicle page for
-   * a vehicle whose direct URL gives no PDF. The profile's `document.fetch` narrows it.
-   * @default 'auto'
-   */
-  fetchMode?: FetchMode;
-  /** Circuit breaker tuning (pause lengths, threshold). */
-  breaker?: CircuitBreakerOptions;
-  /** Only this many vehicles of the inventory (the first ones). */
-  limit?: number;
+  /** Every tunable of the run (lib/settings): the CLI's, or `defaultSettings('local')` with changes. */
+  settings: LocalSettings;
   /** Recorded with the run, for the report. */
   label?: Record<string, unknown>;
   signal?: AbortSignal;
@@ -94,39 +79,45 @@ export interface LocalJobResult {
  * headless Chromium with a page per worker, and the core pipeline in between.
  */
 export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobResult> {
-  const { profile, log } = options;
-  const fetchMode = resolveFetchMode(profile, options.fetchMode);
-  const lock = RunLock.acquire(options.outDir);
-  const store = SqliteStore.open(options.outDir);
+  const { profile, log, settings } = options;
+  const outDir = settings.outDir;
+  const fetchMode = resolveFetchMode(profile, settings.fetchMode);
+  const lock = RunLock.acquire(outDir);
+  const store = SqliteStore.open(outDir);
+  const ctx: StepContext = { baseUrl: options.portalUrl, stepTimeoutMs: settings.stepTimeoutSecs * 1000 };
   const pool = new PagePool({
     launch: () => launchBrowser(),
-    blockResources: options.blockResources ? profile.blockResources : [],
-    stepTimeoutMs: options.stepTimeoutMs,
+    blockResources: settings.blockResources ? profile.blockResources : [],
+    stepTimeoutMs: ctx.stepTimeoutMs,
   });
-  const counters = new RunCounters();
+  const counters = new MemoryRunCounterStore();
+  let runId = '';
   const paths = localFetcher({
     mode: fetchMode,
     profile,
-    ctx: { baseUrl: options.portalUrl, stepTimeoutMs: options.stepTimeoutMs },
+    ctx,
     pool,
-    workers: options.workers,
-    counters,
+    workers: settings.workers,
+    count: (deltas) => void counters.add(runId, deltas),
     log,
   });
+  const verify: VerifyDocument = async (body, vehicle) => verifyDocument(body, vehicle);
   const startedAt = Date.now();
+  let peakRssMb = 0;
   let onWorkEnd: (() => Promise<void>) | void = undefined;
   // Every 5 s: a sample walks every Chromium process's memory map (a few ms of kernel time);
   // once a second it took a few percent of a core from the workers. The bench samples finer.
   const rssTimer = setInterval(() => {
-    counters.peakRssMb = Math.max(counters.peakRssMb, sampleRssMb());
+    peakRssMb = Math.max(peakRssMb, sampleRssMb());
   }, RSS_SAMPLE_MS);
   rssTimer.unref();
   try {
-    const { runId, folder, resumed } = openRun(store, options);
-    log(`${resumed ? 'resuming' : 'starting'} run ${runId} in ${folder}`);
-    const documents = new FsDocumentStore(options.outDir);
+    const opened = openRun(store, options);
+    runId = opened.runId;
+    const { folder } = opened;
+    log(`${opened.resumed ? 'resuming' : 'starting'} run ${runId} in ${folder}`);
+    const documents = new FsDocumentStore(outDir);
     documents.cleanTemp(runId);
-    const ctx: StepContext = { baseUrl: options.portalUrl, stepTimeoutMs: options.stepTimeoutMs };
     const session = new SessionManager({
       store: new MemorySessionStore(),
       login: async () => loginInBrowser(await pool.browser(), profile, options.credentials, ctx),
@@ -136,63 +127,89 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     if ((await store.list(runId)).length === 0) {
       await registerInventory(store, runId, folder, session, pool, ctx, options);
     }
-    const adopted = await adoptStoredDocuments(store, documents, runId, folder);
+    const adopted = await adoptStoredDocuments(store, documents, runId, folder, verify);
     if (adopted) log(`adopted ${adopted} PDFs written before the last stop`);
 
     const rows = await store.list(runId);
     const total = rows.length;
     const snapshot = async (): Promise<LocalSnapshot> => {
-      const counts = await store.counts(runId);
+      const [counts, values] = await Promise.all([store.counts(runId), counters.get(runId)]);
       return {
         total,
         done: counts.DONE,
         failed: counts.FAILED,
         skipped: counts.SKIPPED,
         inFlight: counts.IN_PROGRESS,
-        retries: counters.retries,
+        retries: values.retries,
       };
     };
     onWorkEnd = options.onStart?.({ runId, folder, total, snapshot });
 
+    const breaker = new CircuitBreaker({
+      store: new MemoryBreakerStore({ windowSize: settings.breakerWindowSize }),
+      runId,
+      minSamples: settings.breakerMinSamples,
+      errorRatio: settings.breakerErrorRatio,
+    });
     const result = await runJob({
       runId,
-      workers: options.workers,
+      workers: settings.workers,
       queue: store.queue(runId),
       tracker: store,
       documents,
+      counters,
       session,
       fetcher: paths.fetcher,
-      retry: new RetryPolicy({ maxAttempts: options.maxAttempts, baseDelayMs: options.retryBaseDelayMs }),
-      vehicleTimeoutMs: options.vehicleTimeoutMs,
+      verify,
+      policy: attemptPolicy(settings),
+      breaker,
+      gate: new PauseGate({
+        breaker,
+        pauseMs: settings.pauseSecs * 1000,
+        maxPauseMs: settings.maxPauseSecs * 1000,
+        maxPauses: settings.maxPauses,
+      }),
+      limit: new AdaptiveLimit({
+        max: settings.workers,
+        growAfter: settings.limitGrowAfter,
+        latencyFactor: settings.limitLatencyFactor,
+        cooldownMs: settings.limitCooldownMs,
+      }),
+      vehicleTimeoutMs: settings.vehicleTimeoutSecs * 1000,
+      refreshesPerAttempt: settings.refreshesPerAttempt,
+      recycleAfterFailures: settings.recycleAfterFailures,
+      watchdogIntervalMs: settings.leaseWatchdogSecs * 1000,
       signal: options.signal,
-      counters,
-      breaker: new CircuitBreaker(options.breaker),
       log,
       onAttempt: options.onAttempt,
     });
     await onWorkEnd?.();
     onWorkEnd = undefined;
-    counters.browserRestarts = pool.browserRestarts;
-    counters.pagesRecycled = pool.pagesRecycled;
-    counters.peakRssMb = Math.max(counters.peakRssMb, sampleRssMb());
+    await counters.add(runId, { browser_restarts: pool.browserRestarts });
+    peakRssMb = Math.max(peakRssMb, sampleRssMb());
 
     const finalRows = await store.list(runId);
     const status = result.status === 'completed' ? 'completed' : 'stopped';
     const report = buildReport({
       runId,
       profile: profile.name,
-      workers: options.workers,
+      workers: settings.workers,
       rows: finalRows,
-      counters: counters.toReport(),
+      counters: reportCounters(await counters.get(runId), {
+        sessionRefreshes: Math.max(0, session.loginCount - 1),
+        peakRssMb,
+        perWorker: result.perWorker,
+        concurrencyLowest: result.concurrencyLowest,
+      }),
       startedAt,
       finishedAt: Date.now(),
       status,
       stopReason: result.stopReason,
       output: folder,
     });
-    writeAtomic(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    writeAtomic(join(folder, 'report.html'), renderReportHtml(report));
-    writeAtomic(join(folder, 'manifest.csv'), manifestCsv(finalRows));
+    await writeFileAtomic(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    await writeFileAtomic(join(folder, 'report.html'), renderReportHtml(report));
+    await writeFileAtomic(join(folder, 'manifest.csv'), manifestCsv(finalRows));
     // A run with FAILED vehicles stays open: the next `fleetpdf run` retries them (`--new` starts afresh).
     if (status === 'completed') store.finishRun(runId, report.failed > 0 ? 'failed' : 'completed');
     return { report, folder, stopError: result.stopError, workerPagesOpened: paths.workerPagesOpened() };
@@ -207,7 +224,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
 }
 
 function openRun(store: SqliteStore, options: LocalJobOptions): { runId: string; folder: string; resumed: boolean } {
-  const latest = options.forceNew ? undefined : store.latestUnfinishedRun();
+  const latest = options.settings.forceNew ? undefined : store.latestUnfinishedRun();
   const portal = options.portalName ?? options.portalUrl;
   if (latest && (latest.portal !== portal || latest.profile !== options.profile.name)) {
     throw new InputError(
@@ -222,7 +239,7 @@ function openRun(store: SqliteStore, options: LocalJobOptions): { runId: string;
     return { runId: latest.runId, folder: latest.folder, resumed: true };
   }
   const created = store.createRun({
-    outDir: options.outDir,
+    outDir: options.settings.outDir,
     profile: options.profile.name,
     portal,
     options: options.label ?? {},
@@ -246,11 +263,11 @@ async function registerInventory(
     ctx,
     page: (current) => pool.page('inventory', current),
     afterAttempt: () => pool.recycle('inventory'),
-    attempts: Math.max(3, options.maxAttempts),
-    limit: options.limit,
+    attempts: Math.max(3, options.settings.maxAttempts),
+    limit: options.settings.limit,
     log: options.log,
   });
-  if (inventory.csv !== undefined) writeAtomic(join(folder, 'inventory.csv'), inventory.csv);
+  if (inventory.csv !== undefined) await writeFileAtomic(join(folder, 'inventory.csv'), inventory.csv);
   for (const warning of inventory.warnings) options.log(`inventory: ${warning}`);
   await store.register(runId, inventory.vehicles);
   if (inventory.skipped.length) await store.registerSkipped(runId, inventory.skipped);
@@ -266,6 +283,7 @@ async function adoptStoredDocuments(
   documents: FsDocumentStore,
   runId: string,
   folder: string,
+  verify: VerifyDocument,
 ): Promise<number> {
   const onDisk = new Set(readdirSync(folder).filter((f) => f.endsWith('.pdf') && !f.startsWith('.')));
   let adopted = 0;
@@ -274,7 +292,7 @@ async function adoptStoredDocuments(
     const bytes = await documents.get(runId, row.ref);
     if (!bytes) continue;
     try {
-      const verified = verifyDocument(bytes, row);
+      const verified = await verify(bytes, row);
       await store.markDone(runId, row.ref, {
         bytes: verified.bytes.length,
         sha256: verified.sha256,
@@ -287,10 +305,4 @@ async function adoptStoredDocuments(
     }
   }
   return adopted;
-}
-
-function writeAtomic(path: string, content: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
 }

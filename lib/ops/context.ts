@@ -1,6 +1,7 @@
 import { DynamoRunCounters, DynamoTracker, S3DocumentStore, SqsVehicleQueue } from '../adapters/aws/index.js';
 import { createOpsClients, type AwsTarget, type OpsClients } from './aws-clients.js';
-import { OpsOutput, readStackOutputs, type StackOutputs } from './stack-outputs.js';
+import { StackOutput } from '../contracts/index.js';
+import { readStackOutputs, type StackOutputs } from './stack-outputs.js';
 
 /** Everything a `fleetpdf cloud` command works with: the clients, the stack's outputs, and the stack's adapters. */
 export interface OpsContext {
@@ -40,22 +41,22 @@ export async function openOps(options: AwsTarget & { stackName: string }): Promi
     clients,
     outputs,
     get stateMachineArn() {
-      return outputs.get(OpsOutput.STATE_MACHINE_ARN);
+      return outputs.get(StackOutput.STATE_MACHINE_ARN);
     },
     get tracker() {
-      return once('tracker', () => new DynamoTracker({ client: clients.dynamodb, tableName: outputs.get(OpsOutput.TRACKING_TABLE_NAME) }));
+      return once('tracker', () => new DynamoTracker({ client: clients.dynamodb, tableName: outputs.get(StackOutput.TRACKING_TABLE_NAME) }));
     },
     get counters() {
-      return once('counters', () => new DynamoRunCounters({ client: clients.dynamodb, tableName: outputs.get(OpsOutput.SESSION_TABLE_NAME) }));
+      return once('counters', () => new DynamoRunCounters({ client: clients.dynamodb, tableName: outputs.get(StackOutput.SESSION_TABLE_NAME) }));
     },
     get queue() {
       return once(
         'queue',
-        () => new SqsVehicleQueue({ client: clients.sqs, queueUrl: outputs.get(OpsOutput.QUEUE_URL), dlqUrl: outputs.get(OpsOutput.DLQ_URL) }),
+        () => new SqsVehicleQueue({ client: clients.sqs, queueUrl: outputs.get(StackOutput.QUEUE_URL), dlqUrl: outputs.get(StackOutput.DLQ_URL) }),
       );
     },
     get documents() {
-      return once('documents', () => new S3DocumentStore({ client: clients.s3, bucket: outputs.get(OpsOutput.BUCKET_NAME) }));
+      return once('documents', () => new S3DocumentStore({ client: clients.s3, bucket: outputs.get(StackOutput.BUCKET_NAME) }));
     },
     close: () => clients.destroy(),
   };

@@ -9,7 +9,7 @@ import {
 import { awsErrorName } from '../adapters/aws/aws-errors.js';
 import { InputError } from '../core/errors.js';
 import type { OpsContext } from './context.js';
-import { OpsOutput } from './stack-outputs.js';
+import { StackOutput } from '../contracts/index.js';
 
 /** A DLQ redrive as ListMessageMoveTasks reports it. */
 export interface MoveTaskState {
@@ -30,8 +30,8 @@ export interface RedriveTarget {
 }
 
 export async function redriveTarget(ctx: OpsContext): Promise<RedriveTarget> {
-  const dlqUrl = ctx.outputs.get(OpsOutput.DLQ_URL);
-  const queueUrl = ctx.outputs.get(OpsOutput.QUEUE_URL);
+  const dlqUrl = ctx.outputs.get(StackOutput.DLQ_URL);
+  const queueUrl = ctx.outputs.get(StackOutput.QUEUE_URL);
   const [dlqArn, queueArn] = await Promise.all([arnOfQueue(ctx.clients.sqs, dlqUrl), arnOfQueue(ctx.clients.sqs, queueUrl)]);
   return { dlqArn, dlqName: queueName(dlqUrl), queueArn };
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { formatSummary } from '../core/report/summary.js';
 import type { RunReport } from '../core/report/types.js';
-import { S3Keys } from '../cloud/contracts.js';
+import { S3Keys } from '../contracts/index.js';
 import type { OpsContext } from './context.js';
 import { writeFileAtomic } from './local-files.js';
 

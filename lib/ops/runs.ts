@@ -6,7 +6,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { InputError } from '../core/errors.js';
-import { RunInputSchema } from '../cloud/contracts.js';
+import { RunInputSchema } from '../contracts/index.js';
 
 /**
  * Runs are found through the state machine's executions (ListExecutions lists the newest

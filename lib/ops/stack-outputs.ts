@@ -3,25 +3,8 @@ import { join } from 'node:path';
 import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { InputError } from '../core/errors.js';
 import { awsErrorName } from '../adapters/aws/aws-errors.js';
-import { DEFAULT_OPTIONS } from '../infra/options.js';
-
-/**
- * The stack outputs `fleetpdf cloud` reads, by OutputKey. The same ids as `StackOutput` of
- * lib/infra/fleetpdf-stack.ts (a test keeps them equal); copied rather than imported so the
- * CLI does not load aws-cdk-lib.
- */
-export const OpsOutput = {
-  BUCKET_NAME: 'BucketName',
-  STATE_MACHINE_ARN: 'StateMachineArn',
-  QUEUE_URL: 'QueueUrl',
-  DLQ_URL: 'DlqUrl',
-  TRACKING_TABLE_NAME: 'TrackingTableName',
-  SESSION_TABLE_NAME: 'SessionTableName',
-} as const;
-export type OpsOutput = (typeof OpsOutput)[keyof typeof OpsOutput];
-
-/** Env variable naming the stack when --stack is not given. */
-export const STACK_ENV = 'FLEETPDF_STACK';
+import { STACK_NAME_ENV, type StackOutput } from '../contracts/index.js';
+import { defaultOf } from '../settings/index.js';
 
 /** A deployed stack's outputs; `get` names the missing output and the stack in one line. */
 export class StackOutputs {
@@ -31,7 +14,7 @@ export class StackOutputs {
     private readonly values: ReadonlyMap<string, string>,
   ) {}
 
-  get(name: OpsOutput): string {
+  get(name: StackOutput): string {
     const value = this.values.get(name);
     if (value) return value;
     throw new InputError(
@@ -39,7 +22,7 @@ export class StackOutputs {
     );
   }
 
-  has(name: OpsOutput): boolean {
+  has(name: StackOutput): boolean {
     return Boolean(this.values.get(name));
   }
 }
@@ -50,7 +33,7 @@ export class StackOutputs {
  * by default ('FleetPdf').
  */
 export function defaultStackName(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env[STACK_ENV]?.trim();
+  const fromEnv = env[STACK_NAME_ENV]?.trim();
   if (fromEnv) return fromEnv;
   try {
     const cdk = JSON.parse(readFileSync(join(cwd, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
@@ -59,7 +42,7 @@ export function defaultStackName(cwd = process.cwd(), env: NodeJS.ProcessEnv = p
   } catch {
     // No (readable) cdk.json here: the built-in default.
   }
-  return DEFAULT_OPTIONS.stackName;
+  return defaultOf('stackName', 'cloud') as string;
 }
 
 /** DescribeStacks by name: the outputs, or one line saying the stack is not there. */

@@ -1,7 +1,6 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { InputError } from '../core/errors.js';
-import { RunInputSchema, type RunInput } from '../cloud/contracts.js';
-import { newRunId } from '../cloud/run-input.js';
+import { newRunId, RunInputSchema, type RunInput } from '../contracts/index.js';
 import { awsErrorName } from '../adapters/aws/aws-errors.js';
 import { consoleUrl, executionName } from './runs.js';
 

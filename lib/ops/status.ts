@@ -1,11 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SqsQueueDepth } from '../adapters/aws/index.js';
-import type { StatusCounts } from '../cloud/contracts.js';
-import { thousands } from '../core/report/format.js';
-import { formatDuration } from '../cli/progress.js';
+import { StackOutput, type StatusCounts } from '../contracts/index.js';
+import { compactDuration, thousands } from '../core/report/format.js';
 import type { OpsContext } from './context.js';
-import { OpsOutput } from './stack-outputs.js';
 import { unknownRunError, type RunExecution, type RunRef } from './runs.js';
 
 /** Where a run stands: tracking counts, the stack's queue depths, its newest execution. */
@@ -34,7 +32,7 @@ export async function readRunStatus(ctx: OpsContext, run: RunRef, now = new Date
     ctx.tracker.counts(run.runId),
     ctx.queue.depth(),
     ctx.queue.dlqDepth(),
-    ctx.outputs.has(OpsOutput.SESSION_TABLE_NAME) ? ctx.counters.get(run.runId) : undefined,
+    ctx.outputs.has(StackOutput.SESSION_TABLE_NAME) ? ctx.counters.get(run.runId) : undefined,
     run.execution ? refreshExecution(ctx, run.execution) : undefined,
   ]);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -77,7 +75,7 @@ export function formatRunStatus(s: CloudRunStatus): string[] {
   const lines: string[] = [];
   const e = s.execution;
   if (e) {
-    const since = e.startDate ? `, started ${utc(e.startDate)} (${formatDuration(((e.stopDate ?? s.at).getTime() - e.startDate.getTime()) / 1000)}${e.stopDate ? ' run time' : ' ago'})` : '';
+    const since = e.startDate ? `, started ${utc(e.startDate)} (${compactDuration(((e.stopDate ?? s.at).getTime() - e.startDate.getTime()) / 1000)}${e.stopDate ? ' run time' : ' ago'})` : '';
     lines.push(`run ${s.runId}: execution ${e.status}${since}`);
   } else {
     lines.push(`run ${s.runId}: no recent execution found`);
@@ -92,7 +90,7 @@ export function formatRunStatus(s: CloudRunStatus): string[] {
     );
   }
   const rate = s.perHour === undefined ? 'rate unknown' : `${thousands(Math.round(s.perHour))}/h since the execution started`;
-  const eta = s.etaSeconds === undefined ? '' : `, ETA ${formatDuration(s.etaSeconds)}`;
+  const eta = s.etaSeconds === undefined ? '' : `, ETA ${compactDuration(s.etaSeconds)}`;
   const retries = s.retries === undefined ? '' : `; ${thousands(s.retries)} retries`;
   lines.push(`  ${rate}${eta}${retries}`);
   const dlqHint = s.dlq.visible > 0 ? ' (after fixing the cause: fleetpdf cloud redrive)' : '';

@@ -1,8 +1,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { fromEnv } from '../../lib/adapters/aws/index.js';
-import { TrackingTableKeys } from '../../lib/cloud/contracts.js';
+import { TrackingTableKeys } from '../../lib/contracts/index.js';
 import { VehicleStatus } from '../../lib/core/types.js';
 import type { CloudResources } from '../../test/emulators/cloud-resources.js';
 import { slotStats, type OfflineMeasurement, type QueueEvents, type ValidationPlan, type ValidationRunPlan } from './cloud-validate.js';
@@ -29,13 +28,13 @@ export async function measureOfflineRun(run: ValidationRunPlan, plan: Validation
     const startedAt = Date.now();
     let result;
     try {
-      result = await runOfflineCloud({ resources: env.resources, context, waitMs: { Wait: plan.waitMs } });
+      result = await runOfflineCloud({ resources: env.resources, handlers: env.handlers, context, waitMs: { Wait: plan.waitMs } });
     } finally {
       tap.restore();
     }
     const endAt = startedAt + result.wallMs;
     const runId = result.final?.runId;
-    const rows = runId ? await fromEnv().tracker.list(runId) : [];
+    const rows = runId ? await env.runtime.aws.tracker.list(runId) : [];
     const done = rows.filter((r) => r.status === VehicleStatus.DONE);
     const finished = done.map((r) => r.finishedAt).filter((t): t is number => t !== undefined);
     const lastStored = finished.length ? Math.max(...finished) : endAt;

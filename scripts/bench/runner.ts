@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseOptions, RunOptionsSchema } from '../../lib/cli/config.js';
 import type { RunReport } from '../../lib/core/report/index.js';
 import { DEMO_CREDENTIALS } from '../../lib/demo-portal/index.js';
 import { runLocalJob } from '../../lib/local/local-job.js';
 import { dealerValues } from '../../lib/profiles/index.js';
+import { defaultSettings } from '../../lib/settings/index.js';
 import { MemorySampler } from '../../lib/system/memory-sampler.js';
 import { cpuSince, readCpu } from '../../lib/system/process-cpu.js';
 import type { FetchPath, SettingMeasurement } from './measurements.js';
@@ -28,8 +28,6 @@ export interface SettingPlan {
  * (after the browser closed, so all of Chromium is counted).
  */
 export async function runSetting(plan: SettingPlan): Promise<SettingMeasurement> {
-  // The same attempts, timeouts and backoff as `fleetpdf run` without options.
-  const defaults = parseOptions(RunOptionsSchema, {});
   const out = mkdtempSync(join(tmpdir(), `fleetpdf-bench-${plan.path}-${plan.workers}-`));
   const sampler = new MemorySampler().start(plan.sampleMs);
   try {
@@ -43,15 +41,8 @@ export async function runSetting(plan: SettingPlan): Promise<SettingMeasurement>
       portalUrl: plan.portalUrl,
       portalName: 'bench demo portal',
       credentials: DEMO_CREDENTIALS,
-      outDir: out,
-      workers: plan.workers,
-      forceNew: true,
-      maxAttempts: defaults.attempts,
-      retryBaseDelayMs: defaults.retryDelay,
-      vehicleTimeoutMs: defaults.timeout * 1000,
-      stepTimeoutMs: defaults.stepTimeout * 1000,
-      blockResources: defaults.blockResources,
-      fetchMode: plan.path,
+      // The same attempts, timeouts and backoff as `fleetpdf run` without options.
+      settings: { ...defaultSettings('local'), outDir: out, workers: plan.workers, forceNew: true, fetchMode: plan.path },
       log: (line) => plan.log(`  ${line}`),
       onStart: () => {
         downloadsFrom = Date.now();

@@ -1,5 +1,4 @@
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { fromEnv } from '../../lib/adapters/aws/index.js';
 import { VehicleStatus } from '../../lib/core/types.js';
 import { verifyDocument } from '../../lib/core/verify/index.js';
 import type { DemoPortalOptions } from '../../lib/demo-portal/index.js';
@@ -36,7 +35,7 @@ export async function closeCloudScenarios(): Promise<void> {
  * bucket holds exactly one object per DONE ref and nothing else under pdfs/.
  */
 async function cloudInvariants(env: Fixture, runId: string): Promise<Omit<Measured, 'scenario' | 'problems' | 'notes'> & { details: string[] }> {
-  const rows = await fromEnv().tracker.list(runId);
+  const rows = await env.runtime.aws.tracker.list(runId);
   const byRef = new Map(rows.map((r) => [r.ref, r]));
   const dlqRefs = new Set((await drain(env, env.resources.dlqUrl)).map((m) => (JSON.parse(m.Body ?? '{}') as { ref?: string }).ref));
   const keys = new Set(await listKeys(env.resources, `runs/${runId}/pdfs/`));
@@ -114,7 +113,7 @@ async function cloudScenario(
   try {
     const stop = runOptions.during?.(env) ?? (() => undefined);
     const { runOfflineCloud } = await import('../../test/helpers/offline-cloud-run.js');
-    const run = await runOfflineCloud({ resources: env.resources, deliverTwice: runOptions.deliverTwice ?? false }).finally(stop);
+    const run = await runOfflineCloud({ resources: env.resources, handlers: env.handlers, deliverTwice: runOptions.deliverTwice ?? false }).finally(stop);
     const problems: string[] = [];
     const stats = env.portal.stats();
     const notes: Measured['notes'] = {
@@ -163,7 +162,7 @@ const down: Scenario = {
       {},
       {
         during: (env) => {
-          const tracker = fromEnv().tracker;
+          const tracker = env.runtime.aws.tracker;
           const timer = setInterval(() => {
             void (async () => {
               if (downAt >= 0) return;

@@ -1,6 +1,6 @@
 import type { DemoPortal, DemoPortalOptions } from '../../lib/demo-portal/index.js';
 import { DEMO_CREDENTIALS } from '../../lib/demo-portal/index.js';
-import type { LocalJobOptions } from '../../lib/local/local-job.js';
+import type { TestJobOverrides } from '../../test/helpers/test-job.js';
 import { startCli, type CliResult } from '../../test/helpers/cli.js';
 import { checkInvariants, doneRefs, type InvariantResult } from './invariants.js';
 import { runLocal, sleep, tempOut, withPortal, type LocalRun } from './harness.js';
@@ -31,7 +31,7 @@ async function localScenario(
   opts: ScenarioOptions,
   vehicles: number,
   portalOptions: DemoPortalOptions,
-  jobOptions: (portal: DemoPortal) => Partial<LocalJobOptions>,
+  jobOptions: (portal: DemoPortal) => TestJobOverrides,
   extra: (portal: DemoPortal, run: LocalRun, problems: string[], notes: Measured['notes']) => void = () => undefined,
 ): Promise<Measured> {
   const out = tempOut(name);
@@ -69,7 +69,7 @@ const hang: Scenario = {
   name: 'hang',
   description: '2% of protected requests never answer (4 s step timeout)',
   defaultVehicles: 150,
-  run: (o) => localScenario('hang', o, o.vehicles ?? 150, { faults: 'hang=0.02' }, () => ({ stepTimeoutMs: 4000 })),
+  run: (o) => localScenario('hang', o, o.vehicles ?? 150, { faults: 'hang=0.02' }, () => ({ stepTimeoutSecs: 4 })),
 };
 
 const ratelimit: Scenario = {
@@ -134,7 +134,7 @@ const down: Scenario = {
         let wentDown = false;
         let startedAt = 0;
         return {
-          breaker: { pauseMs: 2000 },
+          pauseSecs: 2,
           onStart: () => {
             startedAt = Date.now();
           },

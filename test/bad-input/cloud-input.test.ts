@@ -1,8 +1,5 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as downloader } from '../../lambdas/downloader.js';
-import { handler as login } from '../../lambdas/login.js';
-import { fromEnv } from '../../lib/adapters/aws/index.js';
 import { parseVehicleMessage } from '../../lib/adapters/aws/sqs-vehicle-queue.js';
 import { InputError } from '../../lib/core/errors.js';
 import { useEmulators } from '../emulators/aws-env.js';
@@ -65,11 +62,11 @@ describe('malformed SQS message bodies and state machine input of the wrong shap
   it('downloader: every malformed record is a batch item failure; nothing stored, nothing tracked, the portal not asked', async () => {
     const event: SQSEvent = { Records: bodies.map(([, body], i) => record(`m${i}`, body)) };
     const served = env.portal.stats().pdfRequests;
-    const response = await downloader(event, lambdaContext('Downloader'));
+    const response = await env.handlers.downloader(event, lambdaContext('Downloader'));
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(bodies.map((_, i) => `m${i}`).sort());
     expect(env.portal.stats().pdfRequests).toBe(served);
     expect(await listKeys(env.resources, '')).toEqual([]);
-    const tracker = fromEnv().tracker;
+    const tracker = env.runtime.aws.tracker;
     expect(await tracker.get(RUN_ID, '../x')).toBeUndefined();
     expect(await tracker.get(RUN_ID, 'a/b')).toBeUndefined();
   });
@@ -82,7 +79,7 @@ describe('malformed SQS message bodies and state machine input of the wrong shap
         record('bad', JSON.stringify({ runId: RUN_ID, ref: '../../escape' })),
       ],
     };
-    const response = await downloader(event, lambdaContext('Downloader'));
+    const response = await env.handlers.downloader(event, lambdaContext('Downloader'));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
     expect(await listKeys(env.resources, '')).toEqual([`runs/${RUN_ID}/pdfs/${ref}.pdf`]);
   });
@@ -97,12 +94,13 @@ describe('malformed SQS message bodies and state machine input of the wrong shap
     ['{runId: "../x"}', { runId: '../x' }, /bad state machine input at runId: runId: letters, digits/],
     ['{runId: 7}', { runId: 7 }, /bad state machine input at runId: /],
     ['a string', 'start', /bad state machine input at input: /],
+    ['{Comment: 7}', { Comment: 7 }, /bad state machine input at Comment: /],
     ['an array', [1, 2], /bad state machine input at input: /],
   ])('login: %s -> one-line InputError, no login made', async (_what, input, message) => {
     const logins = env.portal.stats().logins;
     let error: unknown;
     try {
-      await login(input);
+      await env.handlers.login(input);
     } catch (e) {
       error = e;
     }

@@ -10,7 +10,7 @@ import { cloudStartCommand } from '../../lib/cli/commands/cloud/start.js';
 import { cloudStatusCommand } from '../../lib/cli/commands/cloud/status.js';
 import { ExitCode } from '../../lib/cli/exit-codes.js';
 import { InputError } from '../../lib/core/errors.js';
-import { S3Keys } from '../../lib/cloud/contracts.js';
+import { S3Keys } from '../../lib/contracts/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { cloudReport, opsFixture, seedRun, type OpsFixture } from '../ops/helpers.js';

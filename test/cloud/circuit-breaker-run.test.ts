@@ -1,6 +1,5 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromEnv } from '../../lib/adapters/aws/index.js';
 import { verifyDocument } from '../../lib/core/verify/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
 import { cloudFixture, getObject, listKeys } from '../helpers/cloud.js';
@@ -24,7 +23,7 @@ describe('cloud circuit breaker and at-least-once delivery, offline', () => {
   it('a portal that goes down mid-run pauses the run (downloads switched off), then it resumes and completes', async () => {
     env = await cloudFixture('breaker-down', { vehicles: 50 });
     const fixture = env;
-    const tracker = fromEnv().tracker;
+    const tracker = env.runtime.aws.tracker;
     let downAt = -1;
     // Mid-run: once 10 vehicles are DONE, the portal answers 503 to everything for 6 s.
     const watcher = setInterval(() => {
@@ -39,7 +38,7 @@ describe('cloud circuit breaker and at-least-once delivery, offline', () => {
         }
       })().catch(() => undefined);
     }, 200);
-    const run = await runOfflineCloud({ resources: env.resources }).finally(() => clearInterval(watcher));
+    const run = await runOfflineCloud({ resources: env.resources, handlers: env.handlers }).finally(() => clearInterval(watcher));
 
     expect(downAt).toBeGreaterThan(0);
     expect(run.failure).toBeUndefined();
@@ -52,12 +51,12 @@ describe('cloud circuit breaker and at-least-once delivery, offline', () => {
     expect(final.pause?.reason).toMatch(/http_503|download_failed/);
     expect(final.report).toMatchObject({ status: 'completed', succeeded: 50, failed: 0, inDlq: 0 });
     expect(await listKeys(env.resources, `runs/${final.runId}/pdfs/`)).toHaveLength(50);
-    expect((await fromEnv().breaker.state(final.runId))).toBeUndefined();
+    expect((await env.runtime.aws.breaker.state(final.runId))).toBeUndefined();
   }, 240_000);
 
   it('wrong credentials fail the run at Login: one login attempt, a clear error, zero refs consumed', async () => {
     env = await cloudFixture('breaker-creds', { vehicles: 10 }, { secretValue: { username: 'demo', password: 'wrong' } });
-    const run = await runOfflineCloud({ resources: env.resources });
+    const run = await runOfflineCloud({ resources: env.resources, handlers: env.handlers });
     expect(run.failure?.error).toBe('LoginRejectedError');
     expect(run.failure?.cause).toMatch(/rejected the credentials/);
     expect(run.failure?.cause).not.toContain('wrong');
@@ -71,7 +70,7 @@ describe('cloud circuit breaker and at-least-once delivery, offline', () => {
 
   it('every SQS message delivered twice: one S3 object and one DONE per ref, none FAILED', async () => {
     env = await cloudFixture('twice', { vehicles: 30 });
-    const run = await runOfflineCloud({ resources: env.resources, deliverTwice: true });
+    const run = await runOfflineCloud({ resources: env.resources, handlers: env.handlers, deliverTwice: true });
     const final = run.final!;
     expect(run.source.duplicateDeliveries).toBeGreaterThanOrEqual(30);
     expect(final.report).toMatchObject({ status: 'completed', succeeded: 30, failed: 0, inDlq: 0 });
@@ -82,7 +81,7 @@ describe('cloud circuit breaker and at-least-once delivery, offline', () => {
       const pdf = await getObject(env.resources, `runs/${final.runId}/pdfs/${vehicle.ref}.pdf`);
       expect(() => verifyDocument(pdf, vehicle)).not.toThrow();
     }
-    const rows = await fromEnv().tracker.list(final.runId);
+    const rows = await env.runtime.aws.tracker.list(final.runId);
     expect(rows.filter((r) => r.status === 'DONE')).toHaveLength(30);
   }, 240_000);
 });

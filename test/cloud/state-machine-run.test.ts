@@ -14,7 +14,7 @@ describe('the whole cloud run offline: synthesized state machine, real handlers,
   afterAll(async () => env?.close());
 
   it('a 100-vehicle run from input {} ends with 100 verified PDFs in the bucket and a report', async () => {
-    const run = await runOfflineCloud({ resources: env.resources });
+    const run = await runOfflineCloud({ resources: env.resources, handlers: env.handlers });
     const final = run.final!;
     expect(run.failure).toBeUndefined();
     expect(final.report).toMatchObject({ status: 'completed', succeeded: 100, failed: 0, inDlq: 0 });

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDocument } from '../../lib/core/verify/index.js';
 import { isValidVin } from '../../lib/demo-portal/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
 import { cloudFixture, getObject, listKeys } from '../helpers/cloud.js';
 import { runOfflineCloud } from '../helpers/offline-cloud-run.js';
-
-// Before the handlers load: their logger and metrics read these once, at import.
-vi.hoisted(() => {
-  process.env.POWERTOOLS_LOG_LEVEL ??= process.env.TEST_LOG_LEVEL ?? 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-});
 
 useEmulators();
 
@@ -21,12 +15,12 @@ describe('the window-sticker profile in the offline cloud run (PROFILE=window-st
   afterAll(async () => env?.close());
 
   it('stores a verified sticker for every valid vehicle and reports the broken VINs as SKIPPED', async () => {
-    expect(process.env.PROFILE).toBe('window-sticker');
+    expect(env.env.PROFILE).toBe('window-sticker');
     const valid = env.portal.inventory.filter((v) => isValidVin(v.vin));
     const broken = env.portal.inventory.filter((v) => !isValidVin(v.vin));
     expect(broken).toHaveLength(2);
 
-    const run = await runOfflineCloud({ resources: env.resources });
+    const run = await runOfflineCloud({ resources: env.resources, handlers: env.handlers });
     expect(run.failure).toBeUndefined();
     const final = run.final!;
     expect(final.enqueue).toMatchObject({ total: 20, enqueued: 18, skipped: 2 });

@@ -4,7 +4,7 @@ import { CreateEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-l
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { Env, SessionTableKeys, TrackingTableKeys, type EnvName } from '../../lib/cloud/contracts.js';
+import { ResourceEnv, SessionTableKeys, TrackingTableKeys, type ResourceEnvName } from '../../lib/contracts/index.js';
 import type { AwsEmulatorEndpoints } from './global-setup.js';
 
 /**
@@ -106,8 +106,8 @@ export interface CloudResources {
   secretArn: string;
   /** The downloader's event source mapping on `queueArn` (the breaker switches it off and on). */
   mappingId: string;
-  /** `Env` names of lib/cloud/contracts.ts to values, for the resources above. */
-  env: Partial<Record<EnvName, string>>;
+  /** `ResourceEnv` names of lib/contracts to values, for the resources above. */
+  env: Record<ResourceEnvName, string>;
   clients: EmulatorClients;
 }
 
@@ -208,21 +208,16 @@ export async function createCloudResources(prefix: string, options: CloudResourc
     secretArn: required(s.ARN, 'secret ARN'),
     mappingId,
     env: {
-      [Env.SESSION_TABLE]: names.sessionTable,
-      [Env.TRACKING_TABLE]: names.trackingTable,
-      [Env.QUEUE_URL]: q.queueUrl,
-      [Env.DLQ_URL]: q.dlqUrl,
-      [Env.BUCKET]: names.bucket,
-      [Env.CREDENTIALS_SECRET]: names.secret,
-      [Env.DOWNLOADER_MAPPING_ID]: mappingId,
+      [ResourceEnv.SESSION_TABLE]: names.sessionTable,
+      [ResourceEnv.TRACKING_TABLE]: names.trackingTable,
+      [ResourceEnv.QUEUE_URL]: q.queueUrl,
+      [ResourceEnv.DLQ_URL]: q.dlqUrl,
+      [ResourceEnv.BUCKET]: names.bucket,
+      [ResourceEnv.CREDENTIALS_SECRET]: names.secret,
+      [ResourceEnv.DOWNLOADER_MAPPING_ID]: mappingId,
     },
     clients,
   };
-}
-
-/** Put a CloudResources' `env` into process.env (what the stack gives its Lambdas). */
-export function applyResourceEnv(resources: CloudResources): void {
-  Object.assign(process.env, resources.env);
 }
 
 async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {

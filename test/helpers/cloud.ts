@@ -1,9 +1,33 @@
 import { ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
-import { resetAwsClients } from '../../lib/adapters/aws/index.js';
-import { Env } from '../../lib/cloud/contracts.js';
-import { resetCloudRuntime } from '../../lib/cloud/runtime.js';
+import { cloudHandlers, type CloudHandlers } from '../../lib/cloud/handlers/index.js';
+import { createCloudRuntime, type CloudRuntime } from '../../lib/cloud/runtime.js';
 import { startDemoPortal, type DemoPortal, type DemoPortalOptions } from '../../lib/demo-portal/index.js';
-import { applyResourceEnv, createCloudResources, type CloudResources } from '../emulators/cloud-resources.js';
+import { createCloudResources, type CloudResources } from '../emulators/cloud-resources.js';
+
+/** What a cloud test gets: the portal, the resources, the functions' environment and a container's handlers. */
+export interface CloudFixture {
+  portal: DemoPortal;
+  resources: CloudResources;
+  /** The environment the stack would give the functions (resources and settings). */
+  env: Record<string, string>;
+  /** One container's runtime over `env` (a fresh one: `newRuntime()`). */
+  runtime: CloudRuntime;
+  handlers: CloudHandlers;
+  /** Another container: its own runtime and handlers over the same environment. */
+  container(overrides?: Record<string, string>): { runtime: CloudRuntime; handlers: CloudHandlers };
+  close: () => Promise<void>;
+}
+
+/** Test-sized cloud settings, as environment variables: short budgets; a parked message is back after 2 s; a paused run probes up to 20 times. */
+export const TEST_CLOUD_ENV: Readonly<Record<string, string>> = {
+  MAX_ATTEMPTS: '3',
+  VEHICLE_TIMEOUT_SECS: '20',
+  STEP_TIMEOUT_SECS: '5',
+  // Wait states are shortened offline; this only sets how many idle polls mean "stalled" (120).
+  POLL_INTERVAL_SECS: '5',
+  PAUSE_SECS: '2',
+  MAX_PAUSES: '20',
+};
 
 /**
  * A demo portal plus fresh emulated AWS resources, and the Lambda environment the stack would set.
@@ -13,32 +37,35 @@ export async function cloudFixture(
   prefix: string,
   portalOptions: DemoPortalOptions = {},
   resourceOptions: Parameters<typeof createCloudResources>[1] = {},
-): Promise<{ portal: DemoPortal; resources: CloudResources; close: () => Promise<void> }> {
+  settingsEnv: Record<string, string> = {},
+): Promise<CloudFixture> {
   const [portal, resources] = await Promise.all([
     startDemoPortal({ vehicles: 20, ...portalOptions }),
     createCloudResources(prefix, resourceOptions),
   ]);
-  await resetCloudRuntime();
-  resetAwsClients();
-  applyResourceEnv(resources);
-  Object.assign(process.env, {
-    [Env.PORTAL_URL]: portal.url,
-    [Env.PROFILE]: portalOptions.site ?? 'dealer-values',
-    [Env.MAX_ATTEMPTS]: '3',
-    [Env.VEHICLE_TIMEOUT_SECS]: '20',
-    [Env.STEP_TIMEOUT_SECS]: '5',
-    [Env.STALL_POLLS]: '200',
-    // Test-sized pauses: a parked message is back after 2 s; a paused run probes up to 20 times.
-    [Env.PAUSE_SECS]: '2',
-    [Env.MAX_PAUSES]: '20',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "SILENT",
-  });
+  const env: Record<string, string> = {
+    ...resources.env,
+    ...TEST_CLOUD_ENV,
+    PORTAL_URL: portal.url,
+    PROFILE: portalOptions.site ?? 'dealer-values',
+    ...settingsEnv,
+  };
+  const runtimes: CloudRuntime[] = [];
+  const container = (overrides: Record<string, string> = {}) => {
+    const runtime = createCloudRuntime({ ...process.env, ...env, ...overrides });
+    runtimes.push(runtime);
+    return { runtime, handlers: cloudHandlers(runtime) };
+  };
+  const first = container();
   return {
     portal,
     resources,
+    env,
+    runtime: first.runtime,
+    handlers: first.handlers,
+    container,
     close: async () => {
-      await resetCloudRuntime();
+      await Promise.all(runtimes.map((rt) => rt.close()));
       await portal.close();
     },
   };

@@ -1,4 +1,5 @@
-import type { PortalSession, SessionCookie, Vehicle } from '../../lib/core/types.js';
+import type { FleetPdfError } from '../../lib/core/errors.js';
+import type { Outcome, PortalSession, SessionCookie, Vehicle } from '../../lib/core/types.js';
 
 /** Small factories for test data, shared by the unit tests of every adapter. */
 
@@ -42,3 +43,19 @@ export const session = (version: number, value = `v${version}`): PortalSession =
   createdAt: 1_700_000_000_000,
   cookies: [cookie(value)],
 });
+
+/** Outcomes of one attempt, as processVehicle returns them. */
+export const outcomes = {
+  done: (ref = 'R00001', extra: { portalMs?: number; duplicate?: boolean } = {}): Outcome => ({
+    kind: 'done',
+    ref,
+    bytes: 1234,
+    sha256: 'ab'.repeat(32),
+    storageKey: `run/${ref}.pdf`,
+    durationMs: 900,
+    portalMs: extra.portalMs ?? 800,
+    ...(extra.duplicate ? { duplicate: true } : {}),
+  }),
+  alreadyDone: (ref = 'R00001'): Outcome => ({ kind: 'already-done', ref }),
+  error: (error: FleetPdfError, ref = 'R00001'): Outcome => ({ kind: 'error', ref, error, durationMs: 500 }),
+};

@@ -1,18 +1,16 @@
 import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { RunState } from '../../lib/cloud/contracts.js';
-import { handler as downloader } from '../../lambdas/downloader.js';
-import { handler as enqueue } from '../../lambdas/enqueue.js';
-import { handler as login } from '../../lambdas/login.js';
-import { handler as progress } from '../../lambdas/progress.js';
-import { handler as report } from '../../lambdas/report.js';
+import type { CloudHandlers } from '../../lib/cloud/handlers/index.js';
+import type { RunState } from '../../lib/contracts/index.js';
 import type { CloudResources } from '../emulators/aws-env.js';
 import { SqsEventSource } from './sqs-event-source.js';
 import { synthesizedStateMachine } from './state-machine.js';
 
 export interface OfflineCloudRunOptions {
-  /** The emulated resources, with the stack's env already applied (cloudFixture does both). */
+  /** The emulated resources (cloudFixture makes them). */
   resources: CloudResources;
+  /** The functions, as one container runs them (cloudFixture's `handlers`). */
+  handlers: CloudHandlers;
   /** The execution input. @default {} */
   input?: unknown;
   /** Hand every SQS message to two downloader invocations at once. @default false */
@@ -44,12 +42,12 @@ export interface OfflineCloudRunResult {
  */
 export async function runOfflineCloud(options: OfflineCloudRunOptions): Promise<OfflineCloudRunResult> {
   const { definition, downloaderConcurrency: concurrency } = synthesizedStateMachine(options.context ?? {});
-  const { resources } = options;
+  const { resources, handlers } = options;
   const source = new SqsEventSource({
     sqs: resources.clients.sqs,
     queueUrl: resources.queueUrl,
     queueArn: resources.queueArn,
-    handler: downloader,
+    handler: handlers.downloader,
     maxConcurrency: concurrency,
     mapping: { lambda: resources.clients.lambda, uuid: resources.mappingId },
     deliverTwice: options.deliverTwice ?? false,
@@ -62,11 +60,11 @@ export async function runOfflineCloud(options: OfflineCloudRunOptions): Promise<
     const execution = machine.run((options.input ?? {}) as never, {
       overrides: {
         taskResourceLocalHandlers: {
-          Login: login as never,
-          Resume: login as never,
-          Enqueue: enqueue as never,
-          Progress: progress as never,
-          Report: report as never,
+          Login: handlers.login as never,
+          Resume: handlers.login as never,
+          Enqueue: handlers.enqueue as never,
+          Progress: handlers.progress as never,
+          Report: handlers.report as never,
         },
         waitTimeOverrides: { Wait: options.waitMs?.Wait ?? 250, Cooldown: options.waitMs?.Cooldown ?? 1000 },
       },

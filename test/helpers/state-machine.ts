@@ -1,5 +1,5 @@
 import type { CfnResource } from 'aws-cdk-lib';
-import { FunctionName } from '../../lib/cloud/contracts.js';
+import { FunctionName } from '../../lib/contracts/index.js';
 import { removeSynthDirsSince, synthDirsMark, synthStack } from '../infra/synth.js';
 
 /** The account and region of the fake ARNs. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FunctionName, HandlerEntry } from '../../lib/cloud/contracts.js';
+import { FunctionName, HandlerEntry } from '../../lib/contracts/index.js';
 import {
   ESBUILD_MAIN_FIELDS,
   ESBUILD_TARGET,

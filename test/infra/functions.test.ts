@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Env, FunctionName } from '../../lib/cloud/contracts.js';
+import { FunctionName, ResourceEnv as Env } from '../../lib/contracts/index.js';
+import { cloudTimings, defaultSettings, envName, settingsEnvironment } from '../../lib/settings/index.js';
 import { BROWSER_NODE_MODULES } from '../../lib/infra/worker-function.js';
 import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from './synth.js';
 
@@ -14,16 +15,8 @@ const functionProps = (name: FunctionName): Props => s.json.Resources[s.idOf(s.s
 const environment = (name: FunctionName): Record<string, unknown> => functionProps(name).Environment.Variables;
 const names = Object.values(FunctionName);
 
-const SETTINGS_ENV = [
-  Env.PORTAL_URL,
-  Env.PROFILE,
-  Env.MAX_ATTEMPTS,
-  Env.VEHICLE_TIMEOUT_SECS,
-  Env.STEP_TIMEOUT_SECS,
-  Env.STALL_POLLS,
-  Env.PAUSE_SECS,
-  Env.MAX_PAUSES,
-];
+/** Every cloud setting that is a Lambda environment variable (lib/settings), with its default. */
+const SETTINGS_ENV = settingsEnvironment(defaultSettings('cloud'));
 const RESOURCE_ENV: Record<FunctionName, string[]> = {
   Login: [Env.SESSION_TABLE, Env.CREDENTIALS_SECRET, Env.DOWNLOADER_MAPPING_ID],
   Enqueue: [Env.SESSION_TABLE, Env.TRACKING_TABLE, Env.QUEUE_URL, Env.BUCKET, Env.CREDENTIALS_SECRET],
@@ -76,10 +69,14 @@ describe('functions', () => {
     expect(functionProps(name).Handler).toBe('index.handler');
   });
 
-  it.each(names)('%s gets exactly the resource variables it needs plus the run settings', (name) => {
+  it.each(names)('%s gets exactly the resource variables it needs', (name) => {
     const env = environment(name);
-    const contractNames = Object.keys(env).filter((key) => (Object.values(Env) as string[]).includes(key));
-    expect(contractNames.sort()).toEqual([...RESOURCE_ENV[name], ...SETTINGS_ENV].sort());
+    const resourceNames = Object.keys(env).filter((key) => (Object.values(Env) as string[]).includes(key));
+    expect(resourceNames.sort()).toEqual([...RESOURCE_ENV[name]].sort());
+  });
+
+  it.each(names)('%s gets every cloud setting of lib/settings as an environment variable, defaults by default', (name) => {
+    expect(environment(name)).toMatchObject(SETTINGS_ENV);
   });
 
   it.each(names)('%s gets the Powertools service and metrics namespace', (name) => {
@@ -124,8 +121,8 @@ describe('functions', () => {
     const other = synthStack({ pauseSecs: 120 });
     const env = other.json.Resources[other.idOf(other.stack.functions.Downloader.function)]!.Properties!.Environment
       .Variables as Record<string, unknown>;
-    expect(env[Env.PAUSE_SECS]).toBe('120');
-    expect(environment('Downloader')[Env.PAUSE_SECS]).toBe('60');
+    expect(env[envName('pauseSecs')]).toBe('120');
+    expect(environment('Downloader')[envName('pauseSecs')]).toBe('60');
   });
 
   it('points Login and Progress at the downloader event source mapping they pause and resume', () => {
@@ -137,13 +134,16 @@ describe('functions', () => {
 
   it('gives each vehicle attempt less time than the downloader invocation', () => {
     const env = environment('Downloader');
-    expect(Number(env[Env.VEHICLE_TIMEOUT_SECS])).toBeLessThan(functionProps('Downloader').Timeout);
+    expect(Number(env[envName('vehicleTimeoutSecs')])).toBeLessThan(functionProps('Downloader').Timeout);
   });
 
   it('declares a run stalled only after the queue visibility timeout could have returned a message', () => {
-    const polls = Number(environment('Progress')[Env.STALL_POLLS]);
+    // Progress derives the stall from the same settings the stack sized the queue with.
+    const env = environment('Progress');
+    const timings = cloudTimings({ vehicleTimeoutSecs: Number(env[envName('vehicleTimeoutSecs')]), pollIntervalSecs: Number(env[envName('pollIntervalSecs')]) });
     const visibility = s.json.Resources[s.idOf(s.stack.queue.queue)]!.Properties!.VisibilityTimeout as number;
-    expect(polls * 30).toBeGreaterThan(visibility);
+    expect(timings.visibilityTimeoutSecs).toBe(visibility);
+    expect(timings.stallPolls * Number(env[envName('pollIntervalSecs')])).toBeGreaterThan(visibility);
   });
 
   it.each(names)('%s logs to its own log group with a retention', (name) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FunctionName } from '../../lib/cloud/contracts.js';
+import type { FunctionName } from '../../lib/contracts/index.js';
 import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from './synth.js';
 import { STAR_ONLY_ACTIONS } from '../helpers/iam.js';
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS, parseOptions } from '../../lib/infra/options.js';
+import { contextKeys, defaultOf } from '../../lib/settings/index.js';
 
 describe('stack options (CDK context)', () => {
   it('fills in the documented defaults', () => {
-    expect(parseOptions({})).toEqual({
+    expect(parseOptions({})).toMatchObject({
       stackName: 'FleetPdf',
       portalUrl: 'https://portal.example.com',
       profile: 'dealer-values',
@@ -12,8 +13,16 @@ describe('stack options (CDK context)', () => {
       runRetentionDays: 90,
       maxAttempts: 3,
       pauseSecs: 60,
+      vehicleTimeoutSecs: 60,
+      retryBaseDelayMs: 5000,
     });
-    expect(parseOptions({})).toMatchObject(DEFAULT_OPTIONS);
+    expect(parseOptions({})).toEqual(DEFAULT_OPTIONS);
+    // Every context key with a default has it; the optional ones are absent.
+    for (const key of contextKeys()) {
+      const fallback = defaultOf(key, 'cloud');
+      if (fallback === undefined) expect(DEFAULT_OPTIONS).not.toHaveProperty(key);
+      else expect(DEFAULT_OPTIONS).toHaveProperty(key, fallback);
+    }
   });
 
   it('coerces the strings `cdk -c key=value` passes', () => {
@@ -30,7 +39,7 @@ describe('stack options (CDK context)', () => {
     expect(() => parseOptions({ downloaderConcurrency: value })).toThrow(/downloaderConcurrency/);
   });
 
-  it.each([9, 901, 'soon'])('rejects pauseSecs %s (10..900: SQS delays a parked message at most 900 s)', (value) => {
+  it.each([0, 901, 'soon'])('rejects pauseSecs %s (1..900: SQS delays a parked message at most 900 s)', (value) => {
     expect(() => parseOptions({ pauseSecs: value })).toThrow(/pauseSecs/);
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StackOutput } from '../../lib/infra/fleetpdf-stack.js';
+import { StackOutput } from '../../lib/contracts/index.js';
 import { type Synthesized, referencedIds, removeSynthDirs, synthStack } from './synth.js';
 
 let s: Synthesized;
@@ -18,6 +18,7 @@ describe('outputs', () => {
         'StateMachineArn',
         'QueueUrl',
         'DlqUrl',
+        'DlqArn',
         'TrackingTableName',
         'SessionTableName',
         'CredentialsSecretName',
@@ -36,6 +37,10 @@ describe('outputs', () => {
     [StackOutput.DASHBOARD_NAME, () => s.stack.dashboard.dashboard],
   ] as const)('%s refers to its resource', (id, construct) => {
     expect(outputValue(id)).toEqual({ Ref: s.idOf(construct()) });
+  });
+
+  it('DlqArn is the dead-letter queue\'s ARN (what start-message-move-task --source-arn takes)', () => {
+    expect(outputValue(StackOutput.DLQ_ARN)).toEqual({ 'Fn::GetAtt': [s.idOf(s.stack.queue.deadLetterQueue), 'Arn'] });
   });
 
   it("CredentialsSecretName is derived from the created secret's ARN", () => {

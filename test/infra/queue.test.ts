@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOWNLOADER_TIMEOUT_SECS } from '../../lib/infra/downloader.js';
+import { cloudTimings, defaultSettings } from '../../lib/settings/index.js';
 import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from './synth.js';
 
 let s: Synthesized;
@@ -53,7 +53,7 @@ describe('VehicleQueue', () => {
   it('gives the queue a visibility timeout of at least 6 x the downloader timeout', () => {
     const downloader = s.idOf(s.stack.downloader.worker.function);
     const timeout = s.json.Resources[downloader]?.Properties?.Timeout as number;
-    expect(timeout).toBe(DOWNLOADER_TIMEOUT_SECS);
+    expect(timeout).toBe(cloudTimings(defaultSettings('cloud')).downloaderTimeoutSecs);
     const visibility = s.json.Resources[queueId]?.Properties?.VisibilityTimeout as number;
     expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
   });

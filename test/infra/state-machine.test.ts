@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FunctionName } from '../../lib/cloud/contracts.js';
+import { FunctionName } from '../../lib/contracts/index.js';
 import { fakeFunctionArn, synthesizedDownloaderConcurrency, synthesizedStateMachine } from '../helpers/state-machine.js';
 import { type Synthesized, removeSynthDirs, synthStack } from './synth.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionTableKeys, TrackingTableKeys } from '../../lib/cloud/contracts.js';
+import { SessionTableKeys, TrackingTableKeys } from '../../lib/contracts/index.js';
 import { type Synthesized, removeSynthDirs, synthStack } from './synth.js';
 
 let s: Synthesized;

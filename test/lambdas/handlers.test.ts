@@ -2,14 +2,9 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, StartMessageMoveTaskCommand, type Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromEnv } from '../../lib/adapters/aws/index.js';
 import { InputError } from '../../lib/core/errors.js';
 import { verifyDocument } from '../../lib/core/verify/index.js';
-import { S3Keys, type RunState } from '../../lib/cloud/contracts.js';
-import { handler as downloader } from '../../lambdas/downloader.js';
-import { handler as enqueue } from '../../lambdas/enqueue.js';
-import { handler as login } from '../../lambdas/login.js';
-import { handler as report } from '../../lambdas/report.js';
+import { S3Keys, type RunState } from '../../lib/contracts/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
 import { cloudFixture, getObject, listKeys } from '../helpers/cloud.js';
 import { lambdaContext } from '../helpers/sqs-event-source.js';
@@ -74,27 +69,27 @@ describe('Lambda handlers against the emulators and the demo portal (real Chromi
   afterAll(async () => env?.close());
 
   it('login: refuses input of the wrong shape with one line', async () => {
-    await expect(login({ refs: 'not-a-list' })).rejects.toBeInstanceOf(InputError);
-    await expect(login({ runId: '../etc' })).rejects.toThrow(/runId/);
+    await expect(env.handlers.login({ refs: 'not-a-list' })).rejects.toBeInstanceOf(InputError);
+    await expect(env.handlers.login({ runId: '../etc' })).rejects.toThrow(/runId/);
   });
 
   it('login: logs in once and writes the session cookies with a new version', async () => {
-    state = await login({});
+    state = await env.handlers.login({});
     expect(state.runId).toMatch(/^\d{4}-\d{2}-\d{2}-[0-9a-f]{6}$/);
-    const stored = await fromEnv().sessionStore.get();
+    const stored = await env.runtime.aws.sessionStore.get();
     expect(stored?.version).toBe(state.login?.sessionVersion);
     expect(stored?.cookies.map((c) => c.name)).toContain('dv_session');
     expect(env.portal.stats().logins).toBe(1);
   });
 
   it('enqueue: tracks the whole inventory and queues exactly the refs not DONE', async () => {
-    const tracker = fromEnv().tracker;
+    const tracker = env.runtime.aws.tracker;
     const already = env.portal.inventory.slice(0, 3);
     await tracker.register(state.runId, already);
     for (const v of already) {
       await tracker.markDone(state.runId, v.ref, { bytes: 1, sha256: 'x', storageKey: 'k', attempts: 1 });
     }
-    state = await enqueue(state);
+    state = await env.handlers.enqueue(state);
     expect(state.enqueue).toMatchObject({ total: 12, enqueued: 9, alreadyDone: 3, skipped: 0 });
     const messages = await receiveAll(env, env.resources.queueUrl, 9);
     const refs = messages.map((m) => JSON.parse(m.Body!).ref).sort();
@@ -104,17 +99,17 @@ describe('Lambda handlers against the emulators and the demo portal (real Chromi
   it('downloader: stores verified PDFs, marks DONE, and skips a redelivered message', async () => {
     const messages = await receiveAll(env, env.resources.queueUrl, 4);
     expect(messages).toHaveLength(4);
-    const response = await downloader(sqsEvent(env, messages), lambdaContext('Downloader'));
+    const response = await env.handlers.downloader(sqsEvent(env, messages), lambdaContext('Downloader'));
     expect(response.batchItemFailures).toEqual([]);
     for (const m of messages) {
       const { ref } = JSON.parse(m.Body!);
       const vehicle = env.portal.inventory.find((v) => v.ref === ref)!;
       const pdf = await getObject(env.resources, `runs/${state.runId}/pdfs/${ref}.pdf`);
       expect(verifyDocument(pdf, vehicle).matched).toContain('ref');
-      expect((await fromEnv().tracker.get(state.runId, ref))?.status).toBe('DONE');
+      expect((await env.runtime.aws.tracker.get(state.runId, ref))?.status).toBe('DONE');
     }
     const served = env.portal.stats().pdfRequests;
-    const again = await downloader(sqsEvent(env, messages), lambdaContext('Downloader'));
+    const again = await env.handlers.downloader(sqsEvent(env, messages), lambdaContext('Downloader'));
     expect(again.batchItemFailures).toEqual([]);
     expect(env.portal.stats().pdfRequests).toBe(served);
     expect((await listKeys(env.resources, `runs/${state.runId}/pdfs/`)).length).toBe(4);
@@ -131,9 +126,9 @@ describe('Lambda handlers against the emulators and the demo portal (real Chromi
     env.portal.setFaults('5xx=1');
     try {
       const [message] = await receiveAll(env, env.resources.queueUrl, 1);
-      const response = await downloader(sqsEvent(env, [message!]), lambdaContext('Downloader'));
+      const response = await env.handlers.downloader(sqsEvent(env, [message!]), lambdaContext('Downloader'));
       expect(response.batchItemFailures).toEqual([{ itemIdentifier: message!.MessageId }]);
-      const row = await fromEnv().tracker.get(state.runId, JSON.parse(message!.Body!).ref);
+      const row = await env.runtime.aws.tracker.get(state.runId, JSON.parse(message!.Body!).ref);
       expect(row?.status).not.toBe('DONE');
       expect(row?.lastError).toMatch(/HTTP 5\d\d/);
     } finally {
@@ -142,7 +137,7 @@ describe('Lambda handlers against the emulators and the demo portal (real Chromi
   });
 
   it('report: writes report.html (text/html) beside report.json, with its numbers', async () => {
-    const out = await report(state);
+    const out = await env.handlers.report(state);
     const stored = JSON.parse((await getObject(env.resources, out.report!.reportKey)).toString('utf8'));
     const html = await env.resources.clients.s3.send(
       new GetObjectCommand({ Bucket: env.resources.bucket, Key: S3Keys.reportHtml(state.runId) }),
@@ -162,8 +157,8 @@ describe('a message that keeps failing', () => {
   afterAll(async () => env?.close());
 
   it('lands in the DLQ after 3 receives, FAILED with its reason, and comes back with StartMessageMoveTask', async () => {
-    const state = await login({ runId: 'dlq-run' });
-    await enqueue({ ...state, refs: [env.portal.inventory[0]!.ref] });
+    const state = await env.handlers.login({ runId: 'dlq-run' });
+    await env.handlers.enqueue({ ...state, refs: [env.portal.inventory[0]!.ref] });
     env.portal.setFaults('5xx=1');
     const deadline = Date.now() + 90_000;
     let dlq: Message[] = [];
@@ -171,7 +166,7 @@ describe('a message that keeps failing', () => {
       const msgs = await receiveAll(env, env.resources.queueUrl, 1);
       if (msgs.length) {
         // As the event source mapping does: a message the handler did not report failed is deleted.
-        const response = await downloader(sqsEvent(env, msgs), lambdaContext('Downloader'));
+        const response = await env.handlers.downloader(sqsEvent(env, msgs), lambdaContext('Downloader'));
         if (response.batchItemFailures.length === 0) {
           await env.resources.clients.sqs.send(
             new DeleteMessageBatchCommand({ QueueUrl: env.resources.queueUrl, Entries: [{ Id: '0', ReceiptHandle: msgs[0]!.ReceiptHandle! }] }),
@@ -182,7 +177,7 @@ describe('a message that keeps failing', () => {
     }
     expect(dlq).toHaveLength(1);
     const ref = env.portal.inventory[0]!.ref;
-    const failed = await fromEnv().tracker.get('dlq-run', ref);
+    const failed = await env.runtime.aws.tracker.get('dlq-run', ref);
     expect(failed?.status).toBe('FAILED');
     expect(failed?.errorReason).toMatch(/http_5\d\d/);
 
@@ -195,8 +190,8 @@ describe('a message that keeps failing', () => {
       if (!back.length) await new Promise((r) => setTimeout(r, 100));
     }
     expect(back).toHaveLength(1);
-    const response = await downloader(sqsEvent(env, back), lambdaContext('Downloader'));
+    const response = await env.handlers.downloader(sqsEvent(env, back), lambdaContext('Downloader'));
     expect(response.batchItemFailures).toEqual([]);
-    expect((await fromEnv().tracker.get('dlq-run', ref))?.status).toBe('DONE');
+    expect((await env.runtime.aws.tracker.get('dlq-run', ref))?.status).toBe('DONE');
   }, 150_000);
 });

@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fromEnv } from '../../lib/adapters/aws/index.js';
-import type { RunState } from '../../lib/cloud/contracts.js';
-import { handler as login } from '../../lambdas/login.js';
-import { handler as progress } from '../../lambdas/progress.js';
+import type { RunState } from '../../lib/contracts/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
 import { cloudFixture } from '../helpers/cloud.js';
 
@@ -17,13 +14,13 @@ describe('pausing and resuming a cloud run (Progress, Resume, restart)', () => {
   afterAll(async () => env?.close());
   beforeEach(() => env.portal.setFaults(''));
 
-  const aws = () => fromEnv();
+  const aws = () => env.runtime.aws;
   const trip = (runId: string, critical = false) =>
     aws().breaker.trip(runId, { reason: critical ? 'login_rejected: the portal rejected the credentials' : 'http_503: portal answered 503', critical, openedAt: Date.now() });
   const pausedState = async (runId: string): Promise<RunState> => {
-    const started = await login({ runId });
+    const started = await env.handlers.login({ runId });
     await trip(runId);
-    return progress(started);
+    return env.handlers.progress(started);
   };
 
   it('Progress reports the open breaker as paused and switches the downloads off', async () => {
@@ -35,7 +32,7 @@ describe('pausing and resuming a cloud run (Progress, Resume, restart)', () => {
 
   it('Resume with the portal healthy closes the breaker and switches the downloads on', async () => {
     const state = await pausedState('run-r');
-    const resumed = await login(state);
+    const resumed = await env.handlers.login(state);
     expect(resumed.pause).toEqual({ reason: 'http_503: portal answered 503', probes: 1, resumed: true, gaveUp: false });
     expect(resumed.progress?.paused).toBeUndefined();
     expect(await aws().breaker.state('run-r')).toBeUndefined();
@@ -45,24 +42,24 @@ describe('pausing and resuming a cloud run (Progress, Resume, restart)', () => {
   it('Resume with the portal still down stays paused and counts the probe; it gives up after MAX_PAUSES', async () => {
     let state = await pausedState('run-d');
     env.portal.setFaults('down=60');
-    state = await login(state);
+    state = await env.handlers.login(state);
     expect(state.pause).toMatchObject({ probes: 1, resumed: false, gaveUp: false });
     expect(await aws().breaker.state('run-d')).toBeDefined();
-    state = await login({ ...state, pause: { ...state.pause!, probes: 20 } });
+    state = await env.handlers.login({ ...state, pause: { ...state.pause!, probes: 20 } });
     expect(state.pause).toMatchObject({ probes: 21, resumed: false, gaveUp: true });
     expect(state.pause?.cause).toMatch(/^paused: http_503: portal answered 503 \(the portal still failed after 20 resume probes\); .*\{"runId": "run-d"\}/);
   });
 
   it('Resume gives up at once on a critical cause; a new execution with the runId resumes the run', async () => {
-    const started = await login({ runId: 'run-c' });
+    const started = await env.handlers.login({ runId: 'run-c' });
     await trip('run-c', true);
-    const paused = await progress(started);
-    const gaveUp = await login(paused);
+    const paused = await env.handlers.progress(started);
+    const gaveUp = await env.handlers.login(paused);
     expect(gaveUp.pause).toMatchObject({ probes: 1, gaveUp: true });
     expect(gaveUp.pause?.cause).toMatch(/^paused: login_rejected: the portal rejected the credentials; fix the cause, then start an execution with \{"runId": "run-c"\}/);
     expect(await aws().eventSource.isEnabled()).toBe(false);
 
-    const restarted = await login({ runId: 'run-c' });
+    const restarted = await env.handlers.login({ runId: 'run-c' });
     expect(restarted.runId).toBe('run-c');
     expect(await aws().breaker.state('run-c')).toBeUndefined();
     await expect.poll(() => aws().eventSource.isEnabled()).toBe(true);

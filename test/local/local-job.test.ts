@@ -95,7 +95,7 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
       maxAttempts: 1,
       forceNew: true,
       // This is about FAILED vehicles, not outages: keep the circuit breaker out of it.
-      breaker: { minSamples: 1000 },
+      breakerMinSamples: 1000,
       onStart: () => portal!.setFaults('5xx=1'),
     });
     expect(failing.report.failed).toBe(12);
@@ -127,7 +127,9 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
     const lines: string[] = [];
     const { report } = await runAgainst(portal, dir.path, {
       workers: 4,
-      breaker: { pauseMs: 1000, minSamples: 4, windowSize: 8 },
+      pauseSecs: 1,
+      breakerMinSamples: 4,
+      breakerWindowSize: 8,
       log: (line) => lines.push(line),
       // The portal goes down for 4 s once the inventory is in.
       onStart: () => portal!.setFaults('down=4'),
@@ -143,7 +145,11 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
     dir = tempDir();
     const { report } = await runAgainst(portal, dir.path, {
       workers: 4,
-      breaker: { pauseMs: 200, maxPauseMs: 400, minSamples: 4, windowSize: 8, maxOpens: 3 },
+      pauseSecs: 0.2,
+      maxPauseSecs: 0.4,
+      breakerMinSamples: 4,
+      breakerWindowSize: 8,
+      maxPauses: 3,
       onStart: () => portal!.setFaults('down=600'),
     });
     expect(report.status).toBe('stopped');

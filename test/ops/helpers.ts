@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DynamoTracker, S3DocumentStore } from '../../lib/adapters/aws/index.js';
 import type { TrackingRow } from '../../lib/core/ports.js';
 import { buildReport, type RunReport } from '../../lib/core/report/index.js';
-import { S3Keys } from '../../lib/cloud/contracts.js';
+import { S3Keys } from '../../lib/contracts/index.js';
 import { openOps, type OpsContext } from '../../lib/ops/context.js';
 import { startCloudFormation, type CloudFormationStandIn } from '../emulators/cloudformation.js';
 import { createCloudResources, type CloudResources } from '../emulators/aws-env.js';

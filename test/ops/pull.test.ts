@@ -5,7 +5,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../lib/adapters/aws/aws-errors.js';
-import { S3Keys } from '../../lib/cloud/contracts.js';
+import { S3Keys } from '../../lib/contracts/index.js';
 import { InputError } from '../../lib/core/errors.js';
 import { openOps, type OpsContext } from '../../lib/ops/context.js';
 import { pullRun } from '../../lib/ops/pull.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../lib/core/report/index.js';
-import { S3Keys } from '../../lib/cloud/contracts.js';
+import { S3Keys } from '../../lib/contracts/index.js';
 import type { OpsContext } from '../../lib/ops/context.js';
 import { fetchReport, openInBrowser, summaryLines } from '../../lib/ops/report.js';
 import { useEmulators } from '../emulators/aws-env.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../lib/core/errors.js';
-import { RunInputSchema } from '../../lib/cloud/contracts.js';
+import { RunInputSchema } from '../../lib/contracts/index.js';
 import type { OpsContext } from '../../lib/ops/context.js';
 import { readRefsFile } from '../../lib/ops/refs-file.js';
 import { buildRunInput, startRun } from '../../lib/ops/start.js';

@@ -3,15 +3,9 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Env, type RunState } from '../../lib/cloud/contracts.js';
-import { resetAwsClients } from '../../lib/adapters/aws/index.js';
+import type { CloudHandlers } from '../../lib/cloud/handlers/index.js';
 import { logger } from '../../lib/cloud/observability.js';
-import { resetCloudRuntime } from '../../lib/cloud/runtime.js';
-import { handler as downloader } from '../../lambdas/downloader.js';
-import { handler as enqueue } from '../../lambdas/enqueue.js';
-import { handler as login } from '../../lambdas/login.js';
-import { handler as progress } from '../../lambdas/progress.js';
-import { handler as report } from '../../lambdas/report.js';
+import type { RunState } from '../../lib/contracts/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
 import { cloudFixture, getObject, listKeys } from '../helpers/cloud.js';
 import { SqsEventSource } from '../helpers/sqs-event-source.js';
@@ -36,6 +30,8 @@ const WRONG_PASSWORD = 'Mv2-cloud-WRONG-pw-1c55d3';
 describe('cloud run: no password or session cookie in logs, reports or tracking rows', () => {
   let env: Awaited<ReturnType<typeof cloudFixture>>;
   let proxy: RecordingProxy;
+  /** A container whose portal URL is the recording proxy. */
+  let handlers: CloudHandlers;
   const captured: string[] = [];
   const spies: Array<{ mockRestore: () => void }> = [];
 
@@ -43,8 +39,7 @@ describe('cloud run: no password or session cookie in logs, reports or tracking 
     const credentials = { username: 'demo', password: PASSWORD };
     env = await cloudFixture('security', { vehicles: 8, credentials, faults: 'expire=10' }, { visibilityTimeoutSecs: 2, secretValue: credentials });
     proxy = await startRecordingProxy(env.portal.url);
-    process.env[Env.PORTAL_URL] = proxy.url;
-    await resetCloudRuntime();
+    handlers = env.container({ PORTAL_URL: proxy.url }).handlers;
     logger.setLogLevel('DEBUG');
     const keep = (chunk: unknown) => captured.push(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
     for (const stream of [process.stdout, process.stderr]) {
@@ -67,7 +62,7 @@ describe('cloud run: no password or session cookie in logs, reports or tracking 
       sqs: env.resources.clients.sqs,
       queueUrl: env.resources.queueUrl,
       queueArn: env.resources.queueArn,
-      handler: downloader,
+      handler: handlers.downloader,
       maxConcurrency: 4,
     });
     source.start();
@@ -78,7 +73,7 @@ describe('cloud run: no password or session cookie in logs, reports or tracking 
         {},
         {
           overrides: {
-            taskResourceLocalHandlers: { Login: login as never, Enqueue: enqueue as never, Progress: progress as never, Report: report as never },
+            taskResourceLocalHandlers: { Login: handlers.login as never, Enqueue: handlers.enqueue as never, Progress: handlers.progress as never, Report: handlers.report as never },
             waitTimeOverrides: { Wait: 250 },
           },
         },
@@ -119,11 +114,10 @@ describe('cloud run: no password or session cookie in logs, reports or tracking 
       new PutSecretValueCommand({ SecretId: env.resources.secretId, SecretString: JSON.stringify({ username: 'demo', password: WRONG_PASSWORD }) }),
     );
     // A new container: no cached credentials, no cached clients.
-    await resetCloudRuntime();
-    resetAwsClients();
+    const fresh = env.container({ PORTAL_URL: proxy.url }).handlers;
     const failedBefore = env.portal.stats().failedLogins;
     const before = captured.length;
-    const error = await login({}).then(
+    const error = await fresh.login({}).then(
       () => undefined,
       (e: unknown) => e as Error,
     );

@@ -1,4 +1,6 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { backoffMs } from '../../core/attempt/index.js';
+import { AWS_RETRY_MAX_DELAY_MS } from './constants.js';
 import type { DynamoClient } from './types.js';
 
 /** The service error name the SDK gives a thrown error (`ConditionalCheckFailedException`, `NoSuchKey`, ...). */
@@ -22,8 +24,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** `base * 2^(try-1)`, with up to 50 % jitter, capped at 5 s. */
-export function backoffMs(base: number, tryNumber: number): number {
-  const exp = Math.min(5_000, base * 2 ** Math.max(0, tryNumber - 1));
-  return Math.round(exp * (0.5 + Math.random() * 0.5));
+/** The wait before retry `retry` (1 = the first) of an AWS call: full jitter, doubling from `baseMs`, capped. */
+export function retryDelayMs(baseMs: number, retry: number): number {
+  return backoffMs(retry - 1, baseMs, AWS_RETRY_MAX_DELAY_MS);
 }

@@ -36,29 +36,23 @@ export const DEFAULT_SEND_MAX_TRIES = 5;
 /** First retry delay of failed SendMessageBatch entries; doubles per try, with jitter. */
 export const DEFAULT_SEND_BASE_DELAY_MS = 100;
 
-/** Content type of a stored PDF. */
-export const PDF_CONTENT_TYPE = 'application/pdf';
-
-/** S3 user metadata key of a stored PDF's sha256 (hex); S3 returns it as `x-amz-meta-sha256`. */
-export const SHA256_METADATA_KEY = 'sha256';
-
 /** Credentials are read from Secrets Manager at most this often per container. */
 export const DEFAULT_CREDENTIALS_CACHE_MS = 5 * 60_000;
 
 /** The username a freshly deployed stack's secret holds until a person sets the real one. */
 export const PLACEHOLDER_USERNAME = 'CHANGE_ME';
 
-/** Partition key prefix of a run's counters item in the session table: `run-counters#<runId>`. */
-export const RUN_COUNTERS_ITEM_PREFIX = 'run-counters#';
-
-/** A run's counters item is deleted by DynamoDB TTL this long after its last change. */
+/** A run's counters and breaker items are deleted by DynamoDB TTL this long after their last change. */
 export const RUN_COUNTERS_TTL_SECS = 30 * 24 * 3600;
 
-/** Partition key prefix of a run's circuit breaker item in the session table: `breaker#<runId>`. */
-export const BREAKER_ITEM_PREFIX = 'breaker#';
+/** Longest wait between two tries of an AWS call the adapters retry themselves. */
+export const AWS_RETRY_MAX_DELAY_MS = 5_000;
 
-/** Partition key prefix of one window bucket of a run's outcomes: `breaker-window#<runId>#<bucket>`. */
-export const BREAKER_WINDOW_ITEM_PREFIX = 'breaker-window#';
+/** Tries of an event source mapping update that is refused while the mapping is still changing state. */
+export const DEFAULT_SWITCH_MAX_TRIES = 6;
 
-/** One bucket of the breaker's window; the window is the current bucket plus the one before (10-20 s). */
-export const DEFAULT_BREAKER_BUCKET_SECS = 10;
+/** First wait between those tries; doubles, with jitter. */
+export const DEFAULT_SWITCH_BASE_DELAY_MS = 500;
+
+/** First wait before a BatchWriteItem / conditional update is tried again. */
+export const DEFAULT_UPDATE_BASE_DELAY_MS = 50;

@@ -1,8 +1,9 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SessionTableKeys } from '../../cloud/contracts.js';
+import { SessionTableKeys } from '../../contracts/index.js';
 import type { BreakerStore, BreakerTrip, BreakerWindow } from '../../core/ports.js';
 import { documentClient, isConditionalCheckFailed } from './aws-errors.js';
-import { BREAKER_ITEM_PREFIX, BREAKER_WINDOW_ITEM_PREFIX, DEFAULT_BREAKER_BUCKET_SECS, RUN_COUNTERS_TTL_SECS } from './constants.js';
+import { defaultOf } from '../../settings/index.js';
+import { RUN_COUNTERS_TTL_SECS } from './constants.js';
 import type { DynamoBreakerStoreOptions } from './types.js';
 
 const PK = SessionTableKeys.PARTITION_KEY;
@@ -25,7 +26,7 @@ export class DynamoBreakerStore implements BreakerStore {
   constructor(options: DynamoBreakerStoreOptions) {
     this.tableName = options.tableName;
     this.#db = documentClient(options.client);
-    this.#bucketMs = (options.bucketSecs ?? DEFAULT_BREAKER_BUCKET_SECS) * 1000;
+    this.#bucketMs = (options.bucketSecs ?? (defaultOf('breakerBucketSecs', 'cloud') as number)) * 1000;
     this.#now = options.now ?? Date.now;
     this.#ttlSecs = options.ttlSecs ?? RUN_COUNTERS_TTL_SECS;
   }
@@ -104,9 +105,9 @@ export class DynamoBreakerStore implements BreakerStore {
 }
 
 function breakerKey(runId: string): string {
-  return `${BREAKER_ITEM_PREFIX}${runId}`;
+  return `${SessionTableKeys.BREAKER_PREFIX}${runId}`;
 }
 
 function windowKey(runId: string, bucket: number): string {
-  return `${BREAKER_WINDOW_ITEM_PREFIX}${runId}#${bucket}`;
+  return `${SessionTableKeys.BREAKER_WINDOW_PREFIX}${runId}#${bucket}`;
 }

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SessionStore } from '../../core/ports.js';
 import type { PortalSession, SessionCookie } from '../../core/types.js';
-import { SessionTableKeys } from '../../cloud/contracts.js';
+import { SessionTableKeys } from '../../contracts/index.js';
 import { documentClient, isConditionalCheckFailed } from './aws-errors.js';
 import { LOCK_TTL_GRACE_SECS, SESSION_TTL_SECS } from './constants.js';
 import type { DynamoSessionStoreOptions } from './types.js';

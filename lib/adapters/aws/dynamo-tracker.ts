@@ -10,12 +10,13 @@ import pLimit from 'p-limit';
 import { TransientError } from '../../core/errors.js';
 import type { DoneRecord, Tracker, TrackingRow } from '../../core/ports.js';
 import { VehicleStatus, type Vehicle } from '../../core/types.js';
-import { TrackingTableKeys } from '../../cloud/contracts.js';
-import { backoffMs, documentClient, isConditionalCheckFailed, sleep } from './aws-errors.js';
+import { TrackingTableKeys } from '../../contracts/index.js';
+import { documentClient, isConditionalCheckFailed, retryDelayMs, sleep } from './aws-errors.js';
 import {
   BATCH_GET_MAX_KEYS,
   BATCH_GET_MAX_TRIES,
   DEFAULT_REGISTER_CONCURRENCY,
+  DEFAULT_UPDATE_BASE_DELAY_MS,
   MAX_ERROR_CHARS,
   MAX_KEY_BYTES,
   UPDATE_MAX_ROUNDS,
@@ -227,7 +228,7 @@ export class DynamoTracker implements Tracker {
             if (attempt > BATCH_GET_MAX_TRIES) {
               throw new TransientError(`tracking table ${this.tableName}: ${keys.length} keys still unprocessed after ${BATCH_GET_MAX_TRIES} BatchGetItem tries`, 'throttled');
             }
-            if (attempt > 1) await sleep(backoffMs(50, attempt - 1));
+            if (attempt > 1) await sleep(retryDelayMs(DEFAULT_UPDATE_BASE_DELAY_MS, attempt - 1));
             const out = await this.#db.send(
               new BatchGetCommand({
                 RequestItems: {

@@ -4,28 +4,26 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ResourceEnv, type ResourceEnvName } from '../../contracts/index.js';
 import { CriticalError } from '../../core/errors.js';
-import { Env, type EnvName } from '../../cloud/contracts.js';
+import { defaultOf } from '../../settings/index.js';
 import { documentClient } from './aws-errors.js';
 import { DynamoBreakerStore } from './dynamo-breaker-store.js';
 import { DynamoRunCounters } from './dynamo-run-counters.js';
-import { LambdaEventSourceSwitch } from './lambda-event-source-switch.js';
 import { DynamoSessionStore } from './dynamo-session-store.js';
 import { DynamoTracker } from './dynamo-tracker.js';
+import { LambdaEventSourceSwitch } from './lambda-event-source-switch.js';
 import { S3DocumentStore } from './s3-document-store.js';
 import { SecretsCredentials } from './secrets-credentials.js';
 import { SqsVehicleQueue } from './sqs-vehicle-queue.js';
 
 /**
- * The one place the AWS adapters meet environment variables. A Lambda handler calls
- * `fromEnv()` per invocation and gets the same clients and adapter instances every time
- * within a container (module scope survives warm invocations), so connections and the
- * credentials cache are reused. Resource names come from the stack's `Env` variables
- * (lib/cloud/contracts.ts); region, credentials and endpoints from the SDK's own env
- * (`AWS_REGION`, `AWS_ENDPOINT_URL_<SERVICE>`, ...). Each adapter is built on first use, so
- * a function only needs the variables of the adapters it touches.
+ * The AWS adapters for the resources a function's environment names (lib/contracts
+ * `ResourceEnv`); region, credentials and endpoints come from the SDK's own environment
+ * (`AWS_REGION`, `AWS_ENDPOINT_URL_<SERVICE>`, ...). Each client and adapter is made on first
+ * use and kept by this object, so a function only needs the variables of the adapters it
+ * touches, and a warm container that keeps the object reuses its connections.
  */
-
 export interface AwsClients {
   dynamodb: DynamoDBDocumentClient;
   s3: S3Client;
@@ -52,64 +50,73 @@ export interface AwsAdapters {
   readonly queue: SqsVehicleQueue;
   /** Needs CREDENTIALS_SECRET. */
   readonly credentials: SecretsCredentials;
+  /** Close every client made so far. */
+  destroy(): void;
 }
 
-let clients: AwsClients | undefined;
-const adapters = new Map<string, unknown>();
-
-/** The SDK clients of this container, created on first use. */
-export function awsClients(): AwsClients {
-  clients ??= createClients();
-  return clients;
+export interface AwsAdapterOptions {
+  /** Seconds per bucket of the breaker's shared window. @default the breakerBucketSecs setting's default */
+  breakerBucketSecs?: number;
 }
 
-/** The adapters for the resources named in `env` (default: process.env). */
-export function fromEnv(env: NodeJS.ProcessEnv = process.env): AwsAdapters {
+/** The adapters for the resources named in `env`. */
+export function awsAdapters(env: Readonly<Record<string, string | undefined>>, options: AwsAdapterOptions = {}): AwsAdapters {
+  const made = new Map<string, unknown>();
+  const once = <T>(key: string, create: () => T): T => {
+    if (!made.has(key)) made.set(key, create());
+    return made.get(key) as T;
+  };
+  const clients = (): AwsClients => once('clients', createClients);
+  const required = (name: ResourceEnvName): string => {
+    const value = env[name]?.trim();
+    if (!value) throw new CriticalError(`environment variable ${name} is not set (the stack sets it for each function)`, 'config');
+    return value;
+  };
   return {
     get clients() {
-      return awsClients();
+      return clients();
     },
     get sessionStore() {
-      const tableName = required(env, Env.SESSION_TABLE);
-      return memo(`session:${tableName}`, () => new DynamoSessionStore({ client: awsClients().dynamodb, tableName }));
+      return once('session', () => new DynamoSessionStore({ client: clients().dynamodb, tableName: required(ResourceEnv.SESSION_TABLE) }));
     },
     get counters() {
-      const tableName = required(env, Env.SESSION_TABLE);
-      return memo(`counters:${tableName}`, () => new DynamoRunCounters({ client: awsClients().dynamodb, tableName }));
+      return once('counters', () => new DynamoRunCounters({ client: clients().dynamodb, tableName: required(ResourceEnv.SESSION_TABLE) }));
     },
     get breaker() {
-      const tableName = required(env, Env.SESSION_TABLE);
-      return memo(`breaker:${tableName}`, () => new DynamoBreakerStore({ client: awsClients().dynamodb, tableName }));
+      return once(
+        'breaker',
+        () =>
+          new DynamoBreakerStore({
+            client: clients().dynamodb,
+            tableName: required(ResourceEnv.SESSION_TABLE),
+            bucketSecs: options.breakerBucketSecs ?? (defaultOf('breakerBucketSecs', 'cloud') as number),
+          }),
+      );
     },
     get eventSource() {
-      const mappingId = required(env, Env.DOWNLOADER_MAPPING_ID);
-      return memo(`mapping:${mappingId}`, () => new LambdaEventSourceSwitch({ client: awsClients().lambda, mappingId }));
+      return once('mapping', () => new LambdaEventSourceSwitch({ client: clients().lambda, mappingId: required(ResourceEnv.DOWNLOADER_MAPPING_ID) }));
     },
     get tracker() {
-      const tableName = required(env, Env.TRACKING_TABLE);
-      return memo(`tracking:${tableName}`, () => new DynamoTracker({ client: awsClients().dynamodb, tableName }));
+      return once('tracking', () => new DynamoTracker({ client: clients().dynamodb, tableName: required(ResourceEnv.TRACKING_TABLE) }));
     },
     get documents() {
-      const bucket = required(env, Env.BUCKET);
-      return memo(`bucket:${bucket}`, () => new S3DocumentStore({ client: awsClients().s3, bucket }));
+      return once('bucket', () => new S3DocumentStore({ client: clients().s3, bucket: required(ResourceEnv.BUCKET) }));
     },
     get queue() {
-      const queueUrl = required(env, Env.QUEUE_URL);
-      const dlqUrl = env[Env.DLQ_URL] || undefined;
-      return memo(`queue:${queueUrl}|${dlqUrl ?? ''}`, () => new SqsVehicleQueue({ client: awsClients().sqs, queueUrl, dlqUrl }));
+      return once(
+        'queue',
+        () => new SqsVehicleQueue({ client: clients().sqs, queueUrl: required(ResourceEnv.QUEUE_URL), dlqUrl: env[ResourceEnv.DLQ_URL] || undefined }),
+      );
     },
     get credentials() {
-      const secretId = required(env, Env.CREDENTIALS_SECRET);
-      return memo(`secret:${secretId}`, () => new SecretsCredentials({ client: awsClients().secrets, secretId }));
+      return once('secret', () => new SecretsCredentials({ client: clients().secrets, secretId: required(ResourceEnv.CREDENTIALS_SECRET) }));
+    },
+    destroy() {
+      const current = made.get('clients') as AwsClients | undefined;
+      if (current) for (const client of Object.values(current)) client.destroy();
+      made.clear();
     },
   };
-}
-
-/** Drop the clients and adapters of this module (tests that change the SDK env between cases). */
-export function resetAwsClients(): void {
-  if (clients) for (const client of Object.values(clients)) client.destroy();
-  clients = undefined;
-  adapters.clear();
 }
 
 function createClients(): AwsClients {
@@ -122,19 +129,4 @@ function createClients(): AwsClients {
     secrets: new SecretsManagerClient({}),
     lambda: new LambdaClient({}),
   };
-}
-
-function memo<T>(key: string, create: () => T): T {
-  let value = adapters.get(key) as T | undefined;
-  if (value === undefined) {
-    value = create();
-    adapters.set(key, value);
-  }
-  return value;
-}
-
-function required(env: NodeJS.ProcessEnv, name: EnvName): string {
-  const value = env[name]?.trim();
-  if (!value) throw new CriticalError(`environment variable ${name} is not set (the stack sets it for each function)`, 'config');
-  return value;
 }

@@ -1,5 +1,6 @@
 import { GetEventSourceMappingCommand, UpdateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { awsErrorName, backoffMs, sleep } from './aws-errors.js';
+import { awsErrorName, retryDelayMs, sleep } from './aws-errors.js';
+import { DEFAULT_SWITCH_BASE_DELAY_MS, DEFAULT_SWITCH_MAX_TRIES } from './constants.js';
 import type { LambdaEventSourceSwitchOptions } from './types.js';
 
 /**
@@ -16,8 +17,8 @@ export class LambdaEventSourceSwitch {
   constructor(options: LambdaEventSourceSwitchOptions) {
     this.mappingId = options.mappingId;
     this.#lambda = options.client;
-    this.#maxTries = Math.max(1, options.maxTries ?? 6);
-    this.#baseDelayMs = options.baseDelayMs ?? 500;
+    this.#maxTries = Math.max(1, options.maxTries ?? DEFAULT_SWITCH_MAX_TRIES);
+    this.#baseDelayMs = options.baseDelayMs ?? DEFAULT_SWITCH_BASE_DELAY_MS;
   }
 
   /** Is the mapping polling (or about to)? */
@@ -36,7 +37,7 @@ export class LambdaEventSourceSwitch {
       } catch (error) {
         // The mapping refuses updates while it is still changing state from the last one.
         if (awsErrorName(error) !== 'ResourceInUseException' || attempt >= this.#maxTries) throw error;
-        await sleep(backoffMs(this.#baseDelayMs, attempt));
+        await sleep(retryDelayMs(this.#baseDelayMs, attempt));
       }
     }
   }

@@ -3,12 +3,10 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { InputError, VehicleFailedError } from '../../core/errors.js';
 import type { DocumentStore } from '../../core/ports.js';
 import { validateRef } from '../../core/portal/inventory-csv.js';
-import { RunInputSchema, S3Keys } from '../../cloud/contracts.js';
+import { PDF_CONTENT_TYPE, RunIdSchema, S3Keys, SHA256_METADATA_KEY } from '../../contracts/index.js';
 import { awsErrorName } from './aws-errors.js';
-import { PDF_CONTENT_TYPE, SHA256_METADATA_KEY } from './constants.js';
 import type { S3DocumentStoreOptions, StoredPdf } from './types.js';
 
-const RUN_ID = RunInputSchema.shape.runId.unwrap();
 const PDF_SUFFIX = '.pdf';
 
 /**
@@ -16,7 +14,7 @@ const PDF_SUFFIX = '.pdf';
  * application/pdf`, the sha256 (hex) as user metadata `sha256`, and `ChecksumSHA256` so S3
  * refuses a body that does not match it. A PutObject is atomic: a reader sees the whole old
  * object, the whole new one, or none. Refs and run ids are checked before they become keys
- * (the inventory rules of validateRef; a run id as RunInputSchema allows), so no key can
+ * (the inventory rules of validateRef; a run id as RunIdSchema allows), so no key can
  * leave `runs/<runId>/pdfs/`.
  */
 export class S3DocumentStore implements DocumentStore {
@@ -123,7 +121,7 @@ function assertSafeRef(ref: string): void {
 }
 
 function assertSafeRunId(runId: string): void {
-  if (!RUN_ID.safeParse(runId).success) {
+  if (!RunIdSchema.safeParse(runId).success) {
     throw new InputError(`run id ${JSON.stringify(runId.slice(0, 80))} cannot be an S3 prefix (letters, digits, ".", "_" and "-" only, at most 64)`);
   }
 }

@@ -9,9 +9,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import pLimit from 'p-limit';
 import { firstLine, InputError, TransientError } from '../../core/errors.js';
-import { RunInputSchema, VehicleMessageSchema, type VehicleMessage } from '../../cloud/contracts.js';
+import { RunIdSchema, VehicleMessageSchema, type VehicleMessage } from '../../contracts/index.js';
 import { validateRef } from '../../core/portal/inventory-csv.js';
-import { backoffMs, sleep } from './aws-errors.js';
+import { retryDelayMs, sleep } from './aws-errors.js';
 import { DEFAULT_SEND_BASE_DELAY_MS, DEFAULT_SEND_MAX_TRIES, DEFAULT_SEND_PARALLEL_BATCHES, SQS_BATCH_SIZE } from './constants.js';
 import type { SqsQueueDepth, SqsVehicleQueueOptions } from './types.js';
 
@@ -101,9 +101,10 @@ export class SqsVehicleQueue {
 
   /**
    * Send a vehicle's message again as a new message, hidden for `delaySecs` (SQS allows at
-   * most 900): the circuit breaker's parking. The new message's SQS receive count starts at
-   * zero, so a vehicle that waited out an outage gets its full attempts after the resume
-   * (the failures just before the breaker opened were most likely the outage's too).
+   * most 900): a parked vehicle (the breaker is open) or a retry that does not count. The new
+   * message's SQS receive count starts at zero, so a vehicle that waited out an outage gets
+   * its full attempts after the resume (the failures just before the breaker opened were
+   * most likely the outage's too).
    */
   async park(message: VehicleMessage, delaySecs: number): Promise<void> {
     await this.#sqs.send(
@@ -132,7 +133,7 @@ export class SqsVehicleQueue {
     let lastWhy = new Map<string, string>();
     const given: Unsent[] = [];
     for (let attempt = 1; pending.length > 0 && attempt <= this.#maxTries; attempt += 1) {
-      if (attempt > 1) await sleep(backoffMs(this.#baseDelayMs, attempt - 1));
+      if (attempt > 1) await sleep(retryDelayMs(this.#baseDelayMs, attempt - 1));
       let failed: BatchResultErrorEntry[];
       try {
         const out = await this.#sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
@@ -179,20 +180,20 @@ export function parseVehicleMessage(body: string): VehicleMessage {
   // any row, request or object, what the inventory and the state machine input would refuse.
   const unsafe = validateRef(parsed.data.ref);
   if (unsafe) throw new InputError(`vehicle message is invalid: ref: ${unsafe}`);
-  if (!RUN_ID.safeParse(parsed.data.runId).success) {
+  if (!RunIdSchema.safeParse(parsed.data.runId).success) {
     throw new InputError(`vehicle message is invalid: runId: ${JSON.stringify(parsed.data.runId.slice(0, 80))} is not a run id (letters, digits, ".", "_" and "-", at most 64)`);
   }
   return parsed.data;
 }
 
-/** The message body: the vehicle's identity, nothing else. */
+/** The message body: the vehicle's identity, and its uncounted throttles when it had some. */
 function vehicleBody(message: VehicleMessage): VehicleMessage {
   const body: VehicleMessage = { runId: message.runId, ref: message.ref };
   if (message.vin !== undefined) body.vin = message.vin;
+  if (message.throttles) body.throttles = message.throttles;
   return body;
 }
 
-const RUN_ID = RunInputSchema.shape.runId.unwrap();
 
 function queueName(url: string): string {
   return url.slice(url.lastIndexOf('/') + 1) || url;

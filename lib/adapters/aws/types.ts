@@ -85,10 +85,6 @@ export interface SecretsCredentialsOptions {
   now?: () => number;
 }
 
-/** The report's run-wide counters that the tracking rows cannot give. */
-export type RunCounterName = 'retries' | 'browser_restarts' | 'wrong_documents_rejected' | 'duplicates';
-export type RunCounterValues = Record<RunCounterName, number>;
-
 export interface DynamoRunCountersOptions {
   client: DynamoClient;
   /** The session table (partition key `pk`), e.g. env SESSION_TABLE. */

@@ -6,35 +6,35 @@ import { formatSummary } from '../../core/report/index.js';
 import { DEMO_CREDENTIALS, demoSiteForProfile, startDemoPortal, type DemoPortal } from '../../demo-portal/index.js';
 import { runLocalJob } from '../../local/local-job.js';
 import { getProfile } from '../../profiles/index.js';
-import { loadCredentials, parseOptions, RunOptionsSchema } from '../config.js';
+import type { LocalSettings } from '../../settings/index.js';
+import { loadCredentials } from '../config.js';
 import { ExitCode } from '../exit-codes.js';
 import { Output } from '../output.js';
 import { ProgressReporter } from '../progress.js';
 
 /** `fleetpdf run`: wire the demo portal (or --portal), the local adapters and the core pipeline. */
-export async function runCommand(raw: Record<string, unknown>): Promise<number> {
-  const options = parseOptions(RunOptionsSchema, raw);
-  const profile = getProfile(options.profile);
+export async function runCommand(settings: LocalSettings): Promise<number> {
+  const profile = getProfile(settings.profile);
   // Before anything starts: --fetch direct on a profile without a direct URL is bad input.
-  const fetchMode = resolveFetchMode(profile, options.fetch);
+  const fetchMode = resolveFetchMode(profile, settings.fetchMode);
   const redactor = new Redactor();
   const out = new Output(redactor);
-  if (options.portal && (options.faults || options.latency || options.pdfLatency)) {
+  if (settings.portalUrl && (settings.demoFaults || settings.demoPageLatencyMs || settings.demoPdfLatencyMs)) {
     throw new InputError('--faults and --latency shape the bundled demo portal; they cannot be used with --portal');
   }
 
   let demo: DemoPortal | undefined;
-  if (!options.portal) {
+  if (!settings.portalUrl) {
     demo = await startDemoPortal({
       // The bundled site that matches the profile (sites are named after their profiles).
       site: demoSiteForProfile(profile.name),
-      vehicles: options.vehicles,
-      seed: options.seed,
-      pageLatencyMs: options.latency,
-      pdfLatencyMs: options.pdfLatency,
-      faults: options.faults,
+      vehicles: settings.demoVehicles,
+      seed: settings.demoSeed,
+      pageLatencyMs: settings.demoPageLatencyMs,
+      pdfLatencyMs: settings.demoPdfLatencyMs,
+      faults: settings.demoFaults,
     });
-    out.line(`demo portal: ${demo.url} (${options.vehicles} vehicles${options.faults ? `, faults ${options.faults}` : ''})`);
+    out.line(`demo portal: ${demo.url} (${settings.demoVehicles} vehicles${settings.demoFaults ? `, faults ${settings.demoFaults}` : ''})`);
   }
   const credentials = loadCredentials(demo ? DEMO_CREDENTIALS : undefined);
   redactor.add(credentials.password);
@@ -56,20 +56,11 @@ export async function runCommand(raw: Record<string, unknown>): Promise<number> 
   try {
     const result = await runLocalJob({
       profile,
-      portalUrl: options.portal ?? demo!.url,
-      portalName: demo ? 'bundled demo portal' : options.portal,
+      portalUrl: settings.portalUrl ?? demo!.url,
+      portalName: demo ? 'bundled demo portal' : settings.portalUrl,
       credentials,
-      outDir: resolve(options.out),
-      workers: options.workers,
-      forceNew: options.new,
-      maxAttempts: options.attempts,
-      retryBaseDelayMs: options.retryDelay,
-      vehicleTimeoutMs: options.timeout * 1000,
-      stepTimeoutMs: options.stepTimeout * 1000,
-      blockResources: options.blockResources,
-      fetchMode,
-      limit: options.limit,
-      label: { workers: options.workers, profile: profile.name, demo: Boolean(demo), fetch: fetchMode },
+      settings: { ...settings, outDir: resolve(settings.outDir), fetchMode },
+      label: { workers: settings.workers, profile: profile.name, demo: Boolean(demo), fetch: fetchMode },
       signal: stop.signal,
       log: (line) => out.line(line),
       onStart: ({ snapshot }) => {
@@ -79,7 +70,7 @@ export async function runCommand(raw: Record<string, unknown>): Promise<number> 
       },
     });
     const { report } = result;
-    if (options.json) process.stdout.write(`${redactor.redact(JSON.stringify(report, null, 2))}\n`);
+    if (settings.json) process.stdout.write(`${redactor.redact(JSON.stringify(report, null, 2))}\n`);
     for (const line of formatSummary(report).split('\n')) out.line(line);
     if (report.status === 'stopped') {
       out.line(`stopped: ${report.stop_reason ?? 'unknown'}; run again to resume`);

@@ -1,13 +1,15 @@
+import { defaultOf } from '../../settings/index.js';
+
 export interface AdaptiveLimitOptions {
   /** The ceiling: `--workers`. */
   max: number;
   /** @default 1 */
   min?: number;
-  /** Successes in a row (without a throttle) before the limit grows by one. @default 10 */
+  /** Successes in a row (without a throttle) before the limit grows by one. @default the limitGrowAfter setting */
   growAfter?: number;
-  /** Smoothed latency above this many times its best value counts as "rising". @default 3 */
+  /** Smoothed latency above this many times its best value counts as "rising". @default the limitLatencyFactor setting */
   latencyFactor?: number;
-  /** After a decrease, no other decrease for this long (one burst of 429s is one signal). @default 2_000 */
+  /** After a decrease, no other decrease for this long (one burst of 429s is one signal). @default the limitCooldownMs setting */
   cooldownMs?: number;
   now?: () => number;
 }
@@ -35,9 +37,9 @@ export class AdaptiveLimit {
     this.#o = {
       max: options.max,
       min: Math.min(options.min ?? 1, options.max),
-      growAfter: options.growAfter ?? 10,
-      latencyFactor: options.latencyFactor ?? 3,
-      cooldownMs: options.cooldownMs ?? 2_000,
+      growAfter: options.growAfter ?? (defaultOf('limitGrowAfter', 'local') as number),
+      latencyFactor: options.latencyFactor ?? (defaultOf('limitLatencyFactor', 'local') as number),
+      cooldownMs: options.cooldownMs ?? (defaultOf('limitCooldownMs', 'local') as number),
     };
     this.#now = options.now ?? Date.now;
     this.#limit = options.max;

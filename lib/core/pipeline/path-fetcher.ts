@@ -3,7 +3,7 @@ import { browserMightSucceed, looksLikePdf } from '../portal/http-outcome.js';
 import type { FetchMode } from '../portal/profile.js';
 import type { PortalSession, Vehicle } from '../types.js';
 import { describeNotPdf } from '../verify/index.js';
-import type { RunCounters } from './run-counters.js';
+import type { CounterValues } from '../ports.js';
 import type { DocumentFetcher } from './run-job.js';
 
 /** The two ways a document can come in. */
@@ -19,8 +19,8 @@ export interface PathFetcherOptions {
   direct?: DirectFetch;
   /** The browser path (worker pages): `browser` mode, and vehicles `auto` sends there. */
   browser: DocumentFetcher;
-  /** Counts which path brought each stored document, and the fallbacks. */
-  counters?: RunCounters;
+  /** Counts which path brought each stored document, and the fallbacks (direct_downloads, browser_downloads, direct_fallbacks). */
+  count?: (deltas: Partial<CounterValues>) => void;
   /**
    * `auto`: after this many fallbacks without a single PDF from the direct URL, the run stops
    * trying it (the portal does not serve it) and goes to the browser at once. @default 10
@@ -40,7 +40,7 @@ export class PathFetcher implements DocumentFetcher {
   readonly #mode: FetchMode;
   readonly #direct?: DirectFetch;
   readonly #browser: DocumentFetcher;
-  readonly #counters?: RunCounters;
+  readonly #count: (deltas: Partial<CounterValues>) => void;
   readonly #giveUpAfter: number;
   readonly #log: (line: string) => void;
   readonly #browserRefs = new Set<string>();
@@ -57,7 +57,7 @@ export class PathFetcher implements DocumentFetcher {
     this.#mode = options.mode;
     this.#direct = options.direct;
     this.#browser = options.browser;
-    this.#counters = options.counters;
+    this.#count = options.count ?? (() => undefined);
     this.#giveUpAfter = options.giveUpAfterFallbacks ?? 10;
     this.#log = options.log ?? (() => undefined);
   }
@@ -95,15 +95,14 @@ export class PathFetcher implements DocumentFetcher {
   settled(ref: string, stored: boolean): void {
     const path = this.#paths.get(ref);
     this.#paths.delete(ref);
-    if (!stored || !path || !this.#counters) return;
-    if (path === 'direct') this.#counters.directDownloads += 1;
-    else this.#counters.browserDownloads += 1;
+    if (!stored || !path) return;
+    this.#count(path === 'direct' ? { direct_downloads: 1 } : { browser_downloads: 1 });
   }
 
   #fallBack(ref: string, why: string): void {
     this.#browserRefs.add(ref);
     this.#fallbacks += 1;
-    if (this.#counters) this.#counters.directFallbacks += 1;
+    this.#count({ direct_fallbacks: 1 });
     if (this.#fallbacks === 1) this.#log(`direct download of ${ref} unusable (${why}): using its vehicle page instead`);
     if (!this.#directOff && this.#directPdfs === 0 && this.#fallbacks >= this.#giveUpAfter) {
       this.#directOff = true;

@@ -1,9 +1,8 @@
-import { classify, DocumentRejectedError, SessionExpiredError, TransientError } from '../errors.js';
+import { classify, SessionExpiredError, TransientError } from '../errors.js';
 import type { SessionManager } from '../portal/session-manager.js';
 import type { DocumentStore, Tracker } from '../ports.js';
-import type { Outcome, PortalSession, Vehicle } from '../types.js';
+import type { Outcome, PortalSession, Vehicle, VerifiedDocument } from '../types.js';
 import { VehicleStatus } from '../types.js';
-import { verifyDocument } from '../verify/index.js';
 
 export interface VehicleTask extends Vehicle {
   runId: string;
@@ -11,11 +10,8 @@ export interface VehicleTask extends Vehicle {
   attempts: number;
 }
 
-/** Things that happen inside one attempt that the run wants to count. */
-export type VehicleEvent =
-  | { type: 'session-refresh'; ref: string; version: number }
-  | { type: 'document-rejected'; ref: string; reason: string; wrongVehicle: boolean }
-  | { type: 'duplicate'; ref: string };
+/** Is `body` this vehicle's PDF? Resolves to the verified document or rejects with a DocumentRejectedError. */
+export type VerifyDocument = (body: Buffer, vehicle: Vehicle) => Promise<VerifiedDocument>;
 
 export interface ProcessVehicleDeps {
   tracker: Tracker;
@@ -23,12 +19,12 @@ export interface ProcessVehicleDeps {
   session: SessionManager;
   /** Fetch this vehicle's document body with the given session (browser path or direct path). */
   fetchDocument: (vehicle: Vehicle, session: PortalSession) => Promise<Buffer>;
+  verify: VerifyDocument;
   workerId: string;
-  /** Budget for the whole attempt. @default 60_000 */
-  timeoutMs?: number;
-  /** Session refreshes allowed within one attempt. @default 2 */
-  maxRefreshesPerAttempt?: number;
-  onEvent?: (event: VehicleEvent) => void;
+  /** Budget for the whole attempt, ms. */
+  timeoutMs: number;
+  /** Session refreshes allowed within one attempt. */
+  refreshesPerAttempt: number;
 }
 
 /** A document body in hand, not yet verified or stored (see fetchVehicle). */
@@ -62,12 +58,9 @@ export async function fetchVehicle(task: VehicleTask, deps: ProcessVehicleDeps):
   const { runId, ref } = task;
   try {
     const row = await deps.tracker.get(runId, ref);
-    if (row?.status === VehicleStatus.DONE) {
-      deps.onEvent?.({ type: 'duplicate', ref });
-      return { kind: 'already-done', ref };
-    }
+    if (row?.status === VehicleStatus.DONE) return { kind: 'already-done', ref };
     await deps.tracker.markInProgress(runId, ref, deps.workerId);
-    const body = await withTimeout(fetchWithSession(task, deps), deps.timeoutMs ?? 60_000, ref);
+    const body = await withTimeout(fetchWithSession(task, deps), deps.timeoutMs, ref);
     return { kind: 'fetched', ref, body, startedAt, fetchMs: Date.now() - startedAt };
   } catch (error) {
     return { kind: 'error', ref, error: classify(error), durationMs: Date.now() - startedAt };
@@ -78,15 +71,7 @@ export async function fetchVehicle(task: VehicleTask, deps: ProcessVehicleDeps):
 export async function storeVehicle(task: VehicleTask, fetched: FetchedDocument, deps: ProcessVehicleDeps): Promise<Outcome> {
   const { runId, ref } = task;
   try {
-    let verified;
-    try {
-      verified = verifyDocument(fetched.body, task);
-    } catch (error) {
-      if (error instanceof DocumentRejectedError) {
-        deps.onEvent?.({ type: 'document-rejected', ref, reason: error.reason, wrongVehicle: error.wrongVehicle });
-      }
-      throw error;
-    }
+    const verified = await deps.verify(fetched.body, task);
     const storageKey = await deps.documents.put(runId, ref, verified.bytes, verified.sha256);
     const durationMs = Date.now() - fetched.startedAt;
     const changed = await deps.tracker.markDone(runId, ref, {
@@ -97,16 +82,24 @@ export async function storeVehicle(task: VehicleTask, fetched: FetchedDocument, 
       workerId: deps.workerId,
       durationMs,
     });
-    // Another delivery of the same ref finished first; the bytes we wrote are the same verified document.
-    if (!changed) deps.onEvent?.({ type: 'duplicate', ref });
-    return { kind: 'done', ref, bytes: verified.bytes.length, sha256: verified.sha256, storageKey, durationMs };
+    // `changed` false: another delivery of the same ref finished first; the bytes we wrote are the same verified document.
+    return {
+      kind: 'done',
+      ref,
+      bytes: verified.bytes.length,
+      sha256: verified.sha256,
+      storageKey,
+      durationMs,
+      portalMs: fetched.fetchMs,
+      ...(changed ? {} : { duplicate: true }),
+    };
   } catch (error) {
     return { kind: 'error', ref, error: classify(error), durationMs: Date.now() - fetched.startedAt };
   }
 }
 
 async function fetchWithSession(task: VehicleTask, deps: ProcessVehicleDeps): Promise<Buffer> {
-  const maxRefreshes = deps.maxRefreshesPerAttempt ?? 2;
+  const maxRefreshes = deps.refreshesPerAttempt;
   let session = await deps.session.current();
   for (let refreshes = 0; ; refreshes += 1) {
     try {
@@ -114,7 +107,6 @@ async function fetchWithSession(task: VehicleTask, deps: ProcessVehicleDeps): Pr
     } catch (error) {
       if (!(error instanceof SessionExpiredError) || refreshes >= maxRefreshes) throw error;
       session = await deps.session.refresh(error.staleVersion);
-      deps.onEvent?.({ type: 'session-refresh', ref: task.ref, version: session.version });
     }
   }
 }

@@ -1,12 +1,12 @@
-import { CriticalError, Disposition, leavesPageBroken, type FleetPdfError } from '../errors.js';
+import { breakerSignal, decideAttempt, type AttemptEffects, type AttemptPolicy } from '../attempt/index.js';
+import type { Admission, CircuitBreaker, PauseGate } from '../breaker/index.js';
+import { CriticalError, type FleetPdfError } from '../errors.js';
 import type { SessionManager } from '../portal/session-manager.js';
-import type { DocumentStore, Tracker, WorkItem, WorkQueue } from '../ports.js';
+import type { DocumentStore, RunCounterStore, Tracker, WorkItem, WorkQueue } from '../ports.js';
+import type { PerWorkerStats } from '../report/types.js';
 import type { Outcome, PortalSession, Vehicle } from '../types.js';
-import { fetchVehicle, storeVehicle, type VehicleEvent } from './process-vehicle.js';
-import { AdaptiveLimit } from './adaptive-limit.js';
-import { CircuitBreaker } from './circuit-breaker.js';
-import type { RetryPolicy } from './retry-policy.js';
-import { RunCounters } from './run-counters.js';
+import type { AdaptiveLimit } from './adaptive-limit.js';
+import { fetchVehicle, storeVehicle, type VerifyDocument } from './process-vehicle.js';
 
 /** How a worker gets documents; the browser path and the direct path both fit. */
 export interface DocumentFetcher {
@@ -24,32 +24,39 @@ export interface RunJobOptions {
   queue: WorkQueue;
   tracker: Tracker;
   documents: DocumentStore;
+  counters: RunCounterStore;
   session: SessionManager;
   fetcher: DocumentFetcher;
-  retry: RetryPolicy;
+  verify: VerifyDocument;
+  /** The attempt engine's rules. */
+  policy: AttemptPolicy;
+  /** The run's circuit breaker, and the pauses and probes that go with it. */
+  breaker: CircuitBreaker;
+  gate: PauseGate;
+  /** Fewer requests at once on 429s or rising latency. */
+  limit: AdaptiveLimit;
   /** Budget per vehicle attempt, ms. */
   vehicleTimeoutMs: number;
-  /** A worker's page is recycled after this many failures in a row. @default 3 */
-  recycleAfterFailures?: number;
-  /** How often the watchdog puts back expired leases, ms. @default 5_000 */
-  watchdogIntervalMs?: number;
+  /** Session refreshes one attempt may wait for. */
+  refreshesPerAttempt: number;
+  /** A worker's page is rebuilt after this many failures in a row. */
+  recycleAfterFailures: number;
+  /** How often the watchdog puts back expired leases, ms. */
+  watchdogIntervalMs: number;
   /** Aborting it stops taking new vehicles; in-flight ones finish. */
   signal?: AbortSignal;
-  counters?: RunCounters;
-  /** Pauses the run when the portal as a whole keeps failing. @default a CircuitBreaker with its defaults */
-  breaker?: CircuitBreaker;
-  /** Fewer requests at once on 429s or rising latency. @default an AdaptiveLimit up to `workers` */
-  limit?: AdaptiveLimit;
   /** One line about the run's own state (breaker, concurrency). */
   log?: (line: string) => void;
   /** Called after every attempt (for progress). */
   onAttempt?: (attempt: AttemptReport) => void;
+  /** For the backoff's jitter. @default Math.random */
+  random?: () => number;
 }
 
 export interface AttemptReport {
   workerId: string;
   ref: string;
-  result: 'done' | 'already-done' | 'retry' | 'failed' | 'stopped';
+  result: AttemptEffects['result'];
   error?: FleetPdfError;
   delayMs?: number;
 }
@@ -59,80 +66,79 @@ export interface RunJobResult {
   stopReason?: string;
   /** The error that stopped the run, when one did. */
   stopError?: FleetPdfError;
-  counters: RunCounters;
+  perWorker: PerWorkerStats[];
+  /** Times the circuit breaker opened. */
+  breakerOpens: number;
+  /** Lowest concurrency the adaptive limit went down to. */
+  concurrencyLowest: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The local scheduler: N workers lease refs from the queue and run processVehicle on each,
- * applying the retry policy to failures. It only schedules: what one vehicle takes is
- * processVehicle's business, what a failure means is the policy's.
+ * The local driver of the attempt engine: N workers lease refs from the queue, run one
+ * attempt each (fetchVehicle, then storeVehicle), count the outcome on the breaker and carry
+ * out what decideAttempt says. It only schedules: what an attempt takes is processVehicle's,
+ * what an outcome means is the engine's.
  */
 export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
-  const counters = options.counters ?? new RunCounters();
+  const { runId, breaker, gate, limit } = options;
   const leaseSecs = Math.ceil((options.vehicleTimeoutMs * 2) / 1000) + 30;
-  const recycleAfter = options.recycleAfterFailures ?? 3;
   const throttles = new Map<string, number>();
-  const breaker = options.breaker ?? new CircuitBreaker();
-  const limit = options.limit ?? new AdaptiveLimit({ max: options.workers });
+  const tallies = new Map<string, PerWorkerStats>();
   const log = options.log ?? (() => undefined);
   let stop: { reason: string; error: FleetPdfError } | undefined;
   const stopped = () => stop !== undefined || options.signal?.aborted === true;
-
-  const onEvent = (event: VehicleEvent) => {
-    if (event.type === 'document-rejected') {
-      if (event.wrongVehicle) counters.wrongDocumentsRejected += 1;
-      else counters.invalidDocumentsRejected += 1;
-    } else if (event.type === 'duplicate') {
-      counters.duplicates += 1;
-    }
+  const tally = (workerId: string): PerWorkerStats => {
+    let t = tallies.get(workerId);
+    if (!t) tallies.set(workerId, (t = { worker: workerId, succeeded: 0, failed: 0, retries: 0, busy_seconds: 0 }));
+    return t;
   };
 
   const watchdog = setInterval(() => {
     options.queue.reclaimExpired().catch(() => undefined);
-  }, options.watchdogIntervalMs ?? 5_000);
+  }, options.watchdogIntervalMs);
   watchdog.unref();
 
-  const settle = async (item: WorkItem, workerId: string, error: FleetPdfError): Promise<void> => {
-    const tally = counters.worker(workerId);
-    const throttled = throttles.get(item.ref) ?? 0;
-    let decision = options.retry.decide(error, item.attempts, throttled);
-    // A failure while the breaker is open is the portal's outage, not this vehicle's: free retry.
-    if (breaker.state !== 'closed' && CircuitBreaker.counts(error)) {
-      decision = { action: 'retry', delayMs: breaker.currentPauseMs(), countAttempt: false };
-    }
-    const failure = { error: error.message, reason: error.reason, attempts: item.attempts + 1 };
-    if (decision.action === 'retry') {
-      if (error.disposition === Disposition.THROTTLE) throttles.set(item.ref, throttled + 1);
-      counters.retries += 1;
-      tally.retries += 1;
-      await options.tracker.recordError(options.runId, item.ref, { ...failure, attempts: item.attempts + (decision.countAttempt ? 1 : 0) });
-      await options.queue.reclaim(item, { delayMs: decision.delayMs, countAttempt: decision.countAttempt, error: error.message });
-      options.onAttempt?.({ workerId, ref: item.ref, result: 'retry', error, delayMs: decision.delayMs });
-    } else if (decision.action === 'fail') {
-      tally.failed += 1;
-      await options.tracker.markFailed(options.runId, item.ref, failure);
-      await options.queue.markHandled(item);
-      options.onAttempt?.({ workerId, ref: item.ref, result: 'failed', error });
-    } else {
-      // Not this vehicle's fault: give it back untouched and stop the run.
-      await options.queue.reclaim(item, { delayMs: 0, countAttempt: false });
-      stop ??= { reason: error.message, error };
-      options.onAttempt?.({ workerId, ref: item.ref, result: 'stopped', error });
-    }
+  /** Count the outcome on the breaker, ask the engine, carry out its effects. Returns them. */
+  const settle = async (item: WorkItem, workerId: string, outcome: Outcome, admission: Admission): Promise<AttemptEffects> => {
+    const error = outcome.kind === 'error' ? outcome.error : undefined;
+    const signal = breakerSignal(outcome);
+    const observed = await breaker.observe(signal, error);
+    const change = await gate.settle(admission, signal, observed, error);
+    if (change) log(change);
+    const effects = decideAttempt({
+      outcome,
+      vehicle: { attempts: item.attempts, throttles: throttles.get(item.ref) ?? 0 },
+      breakerOpen: observed.open,
+      pauseMs: gate.pauseMs,
+      policy: options.policy,
+      random: options.random,
+    });
+    throttles.set(item.ref, effects.throttles);
+    adjustLimit(effects);
+    if (Object.keys(effects.counters).length > 0) await options.counters.add(runId, effects.counters);
+    if (effects.tracker.write === 'error') await options.tracker.recordError(runId, item.ref, effects.tracker.failure);
+    else if (effects.tracker.write === 'failed') await options.tracker.markFailed(runId, item.ref, effects.tracker.failure);
+    const queue = effects.queue;
+    if (queue.kind === 'done' || queue.kind === 'give-up') await options.queue.markHandled(item);
+    else if (queue.kind === 'retry') await options.queue.reclaim(item, { delayMs: queue.delayMs, countAttempt: queue.countAttempt, ...(error ? { error: error.message } : {}) });
+    else if (queue.kind === 'park') await options.queue.reclaim(item, { delayMs: queue.delayMs, countAttempt: false });
+    else await options.queue.reclaim(item, { delayMs: 0, countAttempt: false });
+    if (effects.stopRun) stop ??= { reason: effects.stopRun.message, error: effects.stopRun };
+    const t = tally(workerId);
+    if (effects.result === 'done') t.succeeded += 1;
+    else if (effects.result === 'failed') t.failed += 1;
+    else if (effects.result === 'retry') t.retries += 1;
+    const delayMs = queue.kind === 'retry' || queue.kind === 'park' ? queue.delayMs : undefined;
+    options.onAttempt?.({ workerId, ref: item.ref, result: effects.result, ...(error ? { error } : {}), ...(delayMs !== undefined ? { delayMs } : {}) });
+    return effects;
   };
 
-  /** Feed the breaker and the adaptive limit, and say when either changes course. */
-  const observe = (error: FleetPdfError | undefined, durationMs: number): void => {
-    const wasOpen = breaker.opens;
-    breaker.record(error);
-    if (breaker.opens > wasOpen) {
-      log(`circuit breaker open (${breaker.reason}): pausing ${Math.round(breaker.currentPauseMs() / 1000)} s`);
-    }
+  const adjustLimit = (effects: AttemptEffects): void => {
     const before = limit.limit;
-    if (error?.disposition === Disposition.THROTTLE) limit.onThrottle();
-    else if (!error) limit.onSuccess(durationMs);
+    if (effects.limit.kind === 'throttle') limit.onThrottle();
+    else if (effects.limit.kind === 'success') limit.onSuccess(effects.limit.latencyMs);
     if (limit.limit < before) log(`portal is throttling or slowing down: concurrency ${before} -> ${limit.limit}`);
   };
 
@@ -152,28 +158,21 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
       tracker: options.tracker,
       documents: options.documents,
       session: options.session,
+      verify: options.verify,
       fetchDocument: (vehicle: Vehicle, session: PortalSession) => options.fetcher.fetch(workerId, vehicle, session),
       workerId,
       timeoutMs: options.vehicleTimeoutMs,
-      onEvent,
+      refreshesPerAttempt: options.refreshesPerAttempt,
     };
     /** The attempt's outcome, in the order the lane fetched its vehicles. */
-    const conclude = async (item: WorkItem, outcome: Outcome, portalMs: number): Promise<void> => {
+    const conclude = async (item: WorkItem, outcome: Outcome, portalMs: number, admission: Admission): Promise<void> => {
       options.fetcher.settled?.(item.ref, outcome.kind === 'done');
-      counters.worker(workerId).busy_seconds += portalMs / 1000;
-      observe(outcome.kind === 'error' ? outcome.error : undefined, portalMs);
-      if (outcome.kind === 'error') {
-        failuresInRow += 1;
-        if (leavesPageBroken(outcome.error) || failuresInRow >= recycleAfter) {
-          rebuild = true;
-          failuresInRow = 0;
-        }
-        await settle(item, workerId, outcome.error);
-      } else {
+      tally(workerId).busy_seconds += portalMs / 1000;
+      const effects = await settle(item, workerId, outcome, admission);
+      failuresInRow = outcome.kind === 'error' ? failuresInRow + 1 : 0;
+      if (effects.recyclePage || failuresInRow >= options.recycleAfterFailures) {
+        rebuild = true;
         failuresInRow = 0;
-        if (outcome.kind === 'done') counters.worker(workerId).succeeded += 1;
-        await options.queue.markHandled(item);
-        options.onAttempt?.({ workerId, ref: item.ref, result: outcome.kind });
       }
     };
     /** Wait for the vehicle being stored, then rebuild the page if an outcome asked for it. */
@@ -188,8 +187,8 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
 
     try {
       while (!stopped()) {
-        if (breaker.exhausted) {
-          const reason = `the portal keeps failing (${breaker.reason}); paused ${breaker.opens} times, stopping`;
+        if (gate.exhausted) {
+          const reason = `the portal keeps failing (${gate.reason}); paused ${gate.opens} times, stopping`;
           stop ??= { reason, error: new CriticalError(reason, 'circuit_open') };
           break;
         }
@@ -197,7 +196,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
           await sleep(50);
           continue;
         }
-        const admission = breaker.tryAcquire();
+        const admission = await gate.admit();
         if (admission === 'wait') {
           limit.release();
           await sleep(200);
@@ -206,7 +205,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
         const item = await options.queue.lease(workerId, leaseSecs);
         if (!item) {
           limit.release();
-          if (admission === 'probe') breaker.cancelProbe();
+          if (admission === 'probe') gate.cancelProbe();
           await drain();
           const depth = await options.queue.depth();
           if (depth.available + depth.delayed + depth.leased === 0) break;
@@ -214,18 +213,18 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
           await sleep(Math.min(250, Math.max(10, wait)));
           continue;
         }
-        const task = { runId: options.runId, ref: item.ref, vin: item.vin, attempts: item.attempts };
+        const task = { runId, ref: item.ref, vin: item.vin, attempts: item.attempts };
         const fetched = await fetchVehicle(task, deps);
         limit.release();
         await drain();
         if (fetched.kind === 'fetched') {
           storing = storeVehicle(task, fetched, deps)
-            .then((outcome) => conclude(item, outcome, fetched.fetchMs))
+            .then((outcome) => conclude(item, outcome, fetched.fetchMs, admission))
             .catch((error: unknown) => {
               storeFailure = { error };
             });
         } else {
-          await conclude(item, fetched, fetched.kind === 'error' ? fetched.durationMs : 0);
+          await conclude(item, fetched, fetched.kind === 'error' ? fetched.durationMs : 0, admission);
           await drain();
         }
       }
@@ -241,10 +240,12 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
   } finally {
     clearInterval(watchdog);
   }
-  counters.sessionRefreshes = Math.max(0, options.session.loginCount - 1);
-  counters.breakerOpens = breaker.opens;
-  counters.concurrencyLowest = limit.lowest;
-  if (stop) return { status: 'stopped', stopReason: stop.reason, stopError: stop.error, counters };
-  if (options.signal?.aborted) return { status: 'stopped', stopReason: 'interrupted', counters };
-  return { status: 'completed', counters };
+  const perWorker = [...tallies.values()]
+    .map((w) => ({ ...w, busy_seconds: Math.round(w.busy_seconds * 10) / 10 }))
+    .sort((a, b) => a.worker.localeCompare(b.worker, 'en', { numeric: true }));
+  const figures = { perWorker, breakerOpens: gate.opens, concurrencyLowest: limit.lowest };
+  if (gate.opens > 0) await options.counters.add(runId, { breaker_opens: gate.opens });
+  if (stop) return { status: 'stopped', stopReason: stop.reason, stopError: stop.error, ...figures };
+  if (options.signal?.aborted) return { status: 'stopped', stopReason: 'interrupted', ...figures };
+  return { status: 'completed', ...figures };
 }

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { Credentials, Vehicle } from '../types.js';
+import type { FETCH_MODES } from '../../settings/index.js';
 
 /** Resource types a worker page may refuse to load (Playwright's request.resourceType()). */
 export type BlockableResource = 'image' | 'font' | 'media' | 'stylesheet';
@@ -96,10 +97,8 @@ export interface PortalProfile {
 /** See `PortalProfile.clicks`. */
 export type ClickMode = 'dom' | 'mouse';
 
-/** How documents are fetched: see `PortalProfile.document.fetch`. */
-export type FetchMode = 'auto' | 'browser' | 'direct';
-
-export const FETCH_MODES: readonly FetchMode[] = ['auto', 'browser', 'direct'];
+/** How documents are fetched: see `PortalProfile.document.fetch` and the fetchMode setting. */
+export type FetchMode = (typeof FETCH_MODES)[number];
 
 /** A profile path on the portal: absolute paths replace the base URL's path, as a browser resolves them. */
 export function portalUrl(baseUrl: string, path: string): URL {

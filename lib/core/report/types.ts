@@ -27,8 +27,6 @@ export interface ReportCounters {
   /** Times a vehicle's direct URL gave no usable answer and its vehicle page was used instead. */
   direct_fallbacks?: number;
 }
-/** The name the brief gives ReportCounters (not the pipeline's RunCounters class, which produces it). */
-export type { ReportCounters as RunCounters };
 
 export type RunStatus = 'completed' | 'stopped' | 'failed';
 

@@ -1,26 +1,29 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromEnv, resetAwsClients } from '../../../lib/adapters/aws/index.js';
+import { awsAdapters, type AwsAdapters } from '../../../lib/adapters/aws/index.js';
 import { CriticalError } from '../../../lib/core/errors.js';
 import { createCloudResources, DEMO_SECRET_VALUE, useEmulators, type CloudResources } from '../../emulators/aws-env.js';
 import { session } from './helpers.js';
 
-const endpoints = useEmulators();
+useEmulators();
 
-describe('fromEnv: every adapter from the stack\'s env names and the SDK\'s own env', () => {
+describe('awsAdapters: every adapter from the stack\'s env names and the SDK\'s own env', () => {
   let res: CloudResources;
+  const made: AwsAdapters[] = [];
+  const adapters = (env: Record<string, string | undefined>) => {
+    const aws = awsAdapters(env);
+    made.push(aws);
+    return aws;
+  };
   beforeAll(async () => {
     res = await createCloudResources('from-env');
   });
-  afterAll(() => resetAwsClients());
-
-  it('reports how long the emulators took to start', () => {
-    console.log(`[emulators] globalSetup started dynalite, local-aws-sqs, s3rver and the Secrets Manager stand-in in ${endpoints.startMs} ms`);
-    expect(endpoints.startMs).toBeLessThan(3_000);
+  afterAll(() => {
+    for (const aws of made) aws.destroy();
   });
 
   it('builds working adapters against the emulators (S3 path-style because AWS_ENDPOINT_URL_S3 is set)', async () => {
-    const aws = fromEnv({ ...res.env });
+    const aws = adapters({ ...res.env });
     expect(await aws.sessionStore.put(session(1))).toBe(true);
     expect((await aws.sessionStore.get())?.version).toBe(1);
 
@@ -39,20 +42,21 @@ describe('fromEnv: every adapter from the stack\'s env names and the SDK\'s own 
     expect((await aws.counters.get('run-env')).retries).toBe(2);
   });
 
-  it('reuses clients and adapters across calls (warm invocations), keyed by resource name', () => {
-    const one = fromEnv({ ...res.env });
-    const two = fromEnv({ ...res.env });
-    expect(two.clients).toBe(one.clients);
-    expect(two.tracker).toBe(one.tracker);
-    expect(two.credentials).toBe(one.credentials);
-    expect(fromEnv({ ...res.env, TRACKING_TABLE: 'other' }).tracker).not.toBe(one.tracker);
+  it('keeps its clients and adapters (a warm container keeps the object), and shares nothing with another', () => {
+    const one = adapters({ ...res.env });
+    expect(one.clients).toBe(one.clients);
+    expect(one.tracker).toBe(one.tracker);
+    expect(one.credentials).toBe(one.credentials);
+    const other = adapters({ ...res.env, TRACKING_TABLE: 'other' });
+    expect(other.tracker).not.toBe(one.tracker);
+    expect(other.clients).not.toBe(one.clients);
   });
 
   it('needs only the variables of the adapters a function touches, and names a missing one', () => {
-    const aws = fromEnv({ TRACKING_TABLE: res.trackingTable });
+    const aws = adapters({ TRACKING_TABLE: res.trackingTable });
     expect(aws.tracker.tableName).toBe(res.trackingTable);
     expect(() => aws.documents).toThrow(CriticalError);
     expect(() => aws.documents).toThrow(/environment variable BUCKET is not set/);
-    expect(() => fromEnv({ QUEUE_URL: ' ' }).queue).toThrow(/QUEUE_URL/);
+    expect(() => adapters({ QUEUE_URL: ' ' }).queue).toThrow(/QUEUE_URL/);
   });
 });

@@ -10,7 +10,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseVehicleMessage, SqsVehicleQueue } from '../../../lib/adapters/aws/index.js';
 import { InputError, TransientError } from '../../../lib/core/errors.js';
-import type { VehicleMessage } from '../../../lib/cloud/contracts.js';
+import type { VehicleMessage } from '../../../lib/contracts/index.js';
 import { createCloudResources, EMULATOR_CREDENTIALS, EMULATOR_REGION, useEmulators, type CloudResources } from '../../emulators/aws-env.js';
 
 const endpoints = useEmulators();

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SessionExpiredError, ThrottledError, TransientError, VehicleFailedError } from '../../../lib/core/errors.js';
 import { PathFetcher, type DirectFetch } from '../../../lib/core/pipeline/path-fetcher.js';
-import { RunCounters } from '../../../lib/core/pipeline/run-counters.js';
 import type { DocumentFetcher } from '../../../lib/core/pipeline/run-job.js';
 import type { FetchMode } from '../../../lib/core/portal/profile.js';
 import { session } from '../../helpers/factories.js';
@@ -32,9 +31,20 @@ function paths(direct: (ref: string) => Buffer | Error) {
 
 function fetcher(mode: FetchMode, direct: (ref: string) => Buffer | Error, extra: { giveUpAfterFallbacks?: number } = {}) {
   const p = paths(direct);
-  const counters = new RunCounters();
+  const counters = { directDownloads: 0, browserDownloads: 0, directFallbacks: 0 };
   const lines: string[] = [];
-  const f = new PathFetcher({ mode, direct: p.directFetch, browser: p.browser, counters, log: (l) => lines.push(l), ...extra });
+  const f = new PathFetcher({
+    mode,
+    direct: p.directFetch,
+    browser: p.browser,
+    count: (deltas) => {
+      counters.directDownloads += deltas.direct_downloads ?? 0;
+      counters.browserDownloads += deltas.browser_downloads ?? 0;
+      counters.directFallbacks += deltas.direct_fallbacks ?? 0;
+    },
+    log: (l) => lines.push(l),
+    ...extra,
+  });
   return { f, counters, lines, calls: p.calls };
 }
 

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FsDocumentStore, SqliteStore } from '../../../lib/adapters/local/index.js';
 import { MemorySessionStore } from '../../../lib/adapters/local/memory-session-store.js';
-import { RetryPolicy } from '../../../lib/core/pipeline/retry-policy.js';
+import { MemoryBreakerStore, MemoryRunCounterStore } from '../../../lib/adapters/memory/index.js';
+import { CircuitBreaker, PauseGate } from '../../../lib/core/breaker/index.js';
+import { AdaptiveLimit } from '../../../lib/core/pipeline/adaptive-limit.js';
 import { runJob, type DocumentFetcher } from '../../../lib/core/pipeline/run-job.js';
 import { SessionManager } from '../../../lib/core/portal/session-manager.js';
 import type { Vehicle } from '../../../lib/core/types.js';
@@ -75,19 +77,28 @@ function setup(vehicles: number, options: { putDelayMs?: number; fetchMs?: numbe
   const start = async (workers: number, recycleAfterFailures?: number) => {
     const { runId } = store.createRun({ outDir: out, profile: 'dealer-values', portal: 'scripted' });
     await store.register(runId, inventory.map((v) => ({ ref: v.ref, vin: v.vin })));
+    const counters = new MemoryRunCounterStore();
+    const breaker = new CircuitBreaker({ store: new MemoryBreakerStore(), runId, minSamples: 10, errorRatio: 0.6 });
     const result = await runJob({
       runId,
       workers,
       queue: store.queue(runId),
       tracker,
       documents,
+      counters,
       session: new SessionManager({ store: new MemorySessionStore(), login: async () => [] }),
       fetcher,
-      retry: new RetryPolicy({ maxAttempts: 3, baseDelayMs: 10 }),
+      verify: async (body, vehicle) => verifyDocument(body, vehicle),
+      policy: { maxAttempts: 3, retryBaseDelayMs: 10, retryMaxDelayMs: 1000, freeThrottles: 10 },
+      breaker,
+      gate: new PauseGate({ breaker, pauseMs: 1000, maxPauseMs: 2000, maxPauses: 5 }),
+      limit: new AdaptiveLimit({ max: workers }),
       vehicleTimeoutMs: 5_000,
-      ...(recycleAfterFailures ? { recycleAfterFailures } : {}),
+      refreshesPerAttempt: 2,
+      recycleAfterFailures: recycleAfterFailures ?? 3,
+      watchdogIntervalMs: 5_000,
     });
-    return { runId, result, rows: await store.list(runId) };
+    return { runId, result, counters: await counters.get(runId), rows: await store.list(runId) };
   };
   return {
     inventory,
@@ -123,9 +134,9 @@ describe('runJob', () => {
     const target = generateInventory(5, 7)[1]!;
     env = setup(5, { fetchMs: 60, wrongOnce: target.ref });
     // Rebuild after every failure: the wrong document is found while the next vehicle downloads.
-    const { runId, result, rows } = await env.start(1, 1);
+    const { runId, result, counters, rows } = await env.start(1, 1);
     expect(result.status).toBe('completed');
-    expect(result.counters.wrongDocumentsRejected).toBe(1);
+    expect(counters.wrong_documents_rejected).toBe(1);
     expect(rows.find((r) => r.ref === target.ref)?.status).toBe(VehicleStatus.DONE);
     expect(env.events.filter((e) => e.startsWith('recycle'))).toHaveLength(1);
     expect(env.recycledDuringFetch).toEqual([]);

@@ -61,7 +61,7 @@ describe('report.html in the Chromium we ship', () => {
         workers: 4,
         maxAttempts: 2,
         // Failures of single vehicles, not an outage: keep the circuit breaker out of it.
-        breaker: { minSamples: 1000 },
+        breakerMinSamples: 1000,
         // Half the run succeeds, then every PDF request answers 5xx: retries, then FAILED rows.
         onAttempt: (a) => {
           if (a.result === 'done' && ++done === 8) portal.setFaults('5xx=1');

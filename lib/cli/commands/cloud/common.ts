@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Redactor } from '../../../core/redact.js';
-import { RunInputSchema } from '../../../cloud/contracts.js';
+import { RunIdSchema } from '../../../contracts/index.js';
 import { describeAwsFailure } from '../../../ops/aws-failures.js';
 import { openOps, type OpsContext } from '../../../ops/context.js';
 import { defaultStackName } from '../../../ops/stack-outputs.js';
@@ -23,12 +23,10 @@ export const AwsOptionsSchema = z.object({
 });
 export type AwsOptions = z.infer<typeof AwsOptionsSchema>;
 
-const RUN_ID = RunInputSchema.shape.runId.unwrap();
-
 /** `--run ID`: a run id as the state machine accepts it. */
 export const RunIdOption = z
   .string()
-  .refine((id) => RUN_ID.safeParse(id).success, '--run must be a run id: letters, digits, ".", "_" and "-", at most 64')
+  .refine((id) => RunIdSchema.safeParse(id).success, '--run must be a run id: letters, digits, ".", "_" and "-", at most 64')
   .optional();
 
 /** A whole number option with its bounds in the message. */

@@ -1,12 +1,17 @@
-import { buildReport, manifestCsv, renderReportHtml, type PerWorkerStats } from '../core/report/index.js';
-import type { TrackingRow } from '../core/ports.js';
-import { VehicleStatus } from '../core/types.js';
-import { S3Keys, type RunState } from './contracts.js';
-import { cloudRuntime } from './runtime.js';
+import { S3Keys, type RunState } from '../../contracts/index.js';
+import type { TrackingRow } from '../../core/ports.js';
+import { buildReport, manifestCsv, renderReportHtml, reportCounters, type PerWorkerStats } from '../../core/report/index.js';
+import { VehicleStatus } from '../../core/types.js';
+import type { CloudRuntime } from '../runtime.js';
+
+/** Last state: report.json, report.html and manifest.csv under runs/<runId>/, and a summary for the execution output. */
+export function reportHandler(rt: CloudRuntime): (state: RunState) => Promise<RunState> {
+  return async (state) => ({ ...state, report: await writeCloudReport(rt, state) });
+}
 
 /** Build the run's report from the tracking rows and the shared counters, and store it in S3. */
-export async function writeCloudReport(state: RunState): Promise<NonNullable<RunState['report']>> {
-  const { aws, settings } = cloudRuntime();
+export async function writeCloudReport(rt: CloudRuntime, state: RunState): Promise<NonNullable<RunState['report']>> {
+  const { aws, settings } = rt;
   const [rows, counters, dlq, session] = await Promise.all([
     aws.tracker.list(state.runId),
     aws.counters.get(state.runId),
@@ -15,20 +20,18 @@ export async function writeCloudReport(state: RunState): Promise<NonNullable<Run
   ]);
   const stalled = state.progress?.stalled === true;
   const pausedCause = state.pause?.gaveUp ? state.pause.cause : undefined;
+  const workers = perWorker(rows);
   const report = buildReport({
     runId: state.runId,
-    profile: settings.profile.name,
-    workers: perWorker(rows).length,
+    profile: settings.portalProfile.name,
+    workers: workers.length,
     rows,
-    counters: {
-      retries: counters.retries,
-      session_refreshes: Math.max(0, (session?.version ?? 0) - (state.login?.sessionVersion ?? 0)),
-      browser_restarts: counters.browser_restarts,
-      wrong_documents_rejected: counters.wrong_documents_rejected,
-      duplicates: counters.duplicates,
-      peak_rss_mb: 0,
-      per_worker: perWorker(rows),
-    },
+    counters: reportCounters(counters, {
+      sessionRefreshes: Math.max(0, (session?.version ?? 0) - (state.login?.sessionVersion ?? 0)),
+      // A Lambda's memory is CloudWatch's to report (the function's Max Memory Used).
+      peakRssMb: 0,
+      perWorker: workers,
+    }),
     startedAt: state.startedAt,
     finishedAt: Date.now(),
     status: stalled || pausedCause ? 'stopped' : 'completed',

@@ -1,0 +1,14 @@
+import type { CloudSettingValues, LocalSettings } from '../../settings/index.js';
+import type { AttemptPolicy } from './types.js';
+
+type PolicySettings = Pick<LocalSettings & CloudSettingValues, 'maxAttempts' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'freeThrottles'>;
+
+/** The attempt engine's rules from a runtime's settings. */
+export function attemptPolicy(settings: PolicySettings): AttemptPolicy {
+  return {
+    maxAttempts: settings.maxAttempts,
+    retryBaseDelayMs: settings.retryBaseDelayMs,
+    retryMaxDelayMs: settings.retryMaxDelayMs,
+    freeThrottles: settings.freeThrottles,
+  };
+}

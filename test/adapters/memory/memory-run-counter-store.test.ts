@@ -1,0 +1,11 @@
+import { MemoryRunCounterStore } from '../../../lib/adapters/memory/index.js';
+import { runCounterStoreContract } from '../../contracts/run-counter-store.contract.js';
+
+let runs = 0;
+runCounterStoreContract('memory', {
+  stores: async () => {
+    const store = new MemoryRunCounterStore();
+    return [store, store];
+  },
+  runId: () => `run-${(runs += 1)}`,
+});
