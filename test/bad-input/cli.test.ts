@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../lib/cli/exit-codes.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult } from '../../harness/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const ENV = { PORTAL_USER: 'demo', PORTAL_PASS: 'demo-pass' };

@@ -5,7 +5,7 @@ import { InputError } from '../../lib/core/errors.js';
 import { parseInventoryCsv } from '../../lib/core/portal/inventory-csv.js';
 import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
 import type { RunReport } from '../../lib/core/report/types.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli } from '../../harness/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const COLUMNS = { ref: 'Reference Number', vin: 'VIN' };

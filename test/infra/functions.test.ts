@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Env, FunctionName } from '../../lib/cloud/contracts.js';
 import { BROWSER_NODE_MODULES } from '../../lib/infra/worker-function.js';
-import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from './synth.js';
+import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from '../../harness/synth.js';
 
 let s: Synthesized;
 beforeAll(() => {

@@ -11,8 +11,8 @@ import { handler as enqueue } from '../../lambdas/enqueue.js';
 import { handler as login } from '../../lambdas/login.js';
 import { handler as report } from '../../lambdas/report.js';
 import { useEmulators } from '../emulators/aws-env.js';
-import { cloudFixture, getObject, listKeys } from '../helpers/cloud.js';
-import { lambdaContext } from '../helpers/sqs-event-source.js';
+import { cloudFixture, getObject, listKeys } from '../../harness/cloud.js';
+import { lambdaContext } from '../../harness/sqs-event-source.js';
 
 useEmulators();
 

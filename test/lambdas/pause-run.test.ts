@@ -4,7 +4,7 @@ import type { RunState } from '../../lib/cloud/contracts.js';
 import { handler as login } from '../../lambdas/login.js';
 import { handler as progress } from '../../lambdas/progress.js';
 import { useEmulators } from '../emulators/aws-env.js';
-import { cloudFixture } from '../helpers/cloud.js';
+import { cloudFixture } from '../../harness/cloud.js';
 
 useEmulators();
 

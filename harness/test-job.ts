@@ -1,7 +1,7 @@
-import type { DemoPortal } from '../../lib/demo-portal/index.js';
-import { DEMO_CREDENTIALS } from '../../lib/demo-portal/index.js';
-import { runLocalJob, type LocalJobOptions } from '../../lib/local/local-job.js';
-import { dealerValues } from '../../lib/profiles/index.js';
+import type { DemoPortal } from '../lib/demo-portal/index.js';
+import { DEMO_CREDENTIALS } from '../lib/demo-portal/index.js';
+import { runLocalJob, type LocalJobOptions } from '../lib/local/local-job.js';
+import { dealerValues } from '../lib/profiles/index.js';
 
 /**
  * The local pipeline against a demo portal with test-sized timeouts. No vitest import, so the

@@ -1,9 +1,9 @@
 import { ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
-import { resetAwsClients } from '../../lib/adapters/aws/index.js';
-import { Env } from '../../lib/cloud/contracts.js';
-import { resetCloudRuntime } from '../../lib/cloud/runtime.js';
-import { startDemoPortal, type DemoPortal, type DemoPortalOptions } from '../../lib/demo-portal/index.js';
-import { applyResourceEnv, createCloudResources, type CloudResources } from '../emulators/cloud-resources.js';
+import { resetAwsClients } from '../lib/adapters/aws/index.js';
+import { Env } from '../lib/cloud/contracts.js';
+import { resetCloudRuntime } from '../lib/cloud/runtime.js';
+import { startDemoPortal, type DemoPortal, type DemoPortalOptions } from '../lib/demo-portal/index.js';
+import { applyResourceEnv, createCloudResources, type CloudResources } from './emulators/cloud-resources.js';
 
 /**
  * A demo portal plus fresh emulated AWS resources, and the Lambda environment the stack would set.

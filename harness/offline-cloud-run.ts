@@ -1,12 +1,12 @@
 import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { RunState } from '../../lib/cloud/contracts.js';
-import { handler as downloader } from '../../lambdas/downloader.js';
-import { handler as enqueue } from '../../lambdas/enqueue.js';
-import { handler as login } from '../../lambdas/login.js';
-import { handler as progress } from '../../lambdas/progress.js';
-import { handler as report } from '../../lambdas/report.js';
-import type { CloudResources } from '../emulators/aws-env.js';
+import type { RunState } from '../lib/cloud/contracts.js';
+import { handler as downloader } from '../lambdas/downloader.js';
+import { handler as enqueue } from '../lambdas/enqueue.js';
+import { handler as login } from '../lambdas/login.js';
+import { handler as progress } from '../lambdas/progress.js';
+import { handler as report } from '../lambdas/report.js';
+import type { CloudResources } from './emulators/cloud-resources.js';
 import { SqsEventSource } from './sqs-event-source.js';
 import { synthesizedStateMachine } from './state-machine.js';
 
