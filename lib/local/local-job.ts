@@ -14,7 +14,8 @@ import { buildReport, manifestCsv, renderReportHtml, type RunReport } from '../c
 import { verifyDocument } from '../core/verify/index.js';
 import type { Credentials } from '../core/types.js';
 import { VehicleStatus } from '../core/types.js';
-import { FsDocumentStore, MemorySessionStore, RunLock, SqliteStore } from '../adapters/local/index.js';
+import { FsDocumentStore, RunLock, SqliteStore } from '../adapters/local/index.js';
+import { MemorySessionStore } from '../adapters/memory/index.js';
 import { launchBrowser } from '../browser/launch.js';
 import { PagePool } from '../browser/page-pool.js';
 import { sampleRssMb } from '../system/process-rss.js';

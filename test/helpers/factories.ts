@@ -42,3 +42,5 @@ export const session = (version: number, value = `v${version}`): PortalSession =
   createdAt: 1_700_000_000_000,
   cookies: [cookie(value)],
 });
+
+export type ManualClock = ReturnType<typeof manualClock>;

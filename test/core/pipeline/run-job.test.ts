@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FsDocumentStore, SqliteStore } from '../../../lib/adapters/local/index.js';
-import { MemorySessionStore } from '../../../lib/adapters/local/memory-session-store.js';
+import { MemorySessionStore } from '../../../lib/adapters/memory/index.js';
 import { RetryPolicy } from '../../../lib/core/pipeline/retry-policy.js';
 import { runJob, type DocumentFetcher } from '../../../lib/core/pipeline/run-job.js';
 import { SessionManager } from '../../../lib/core/portal/session-manager.js';
