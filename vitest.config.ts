@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The full tier, `npm test`: every test, with the AWS emulators started once per run. The fast
+ * tier (`npm run test:fast`, vitest.fast.config.ts) is a subset of it, picked by folder.
+ */
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],

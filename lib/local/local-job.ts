@@ -15,8 +15,8 @@ import { buildReport, manifestCsv, renderReportHtml, reportCounters, type RunRep
 import { verifyDocument } from '../core/verify/index.js';
 import type { Credentials } from '../core/types.js';
 import { VehicleStatus } from '../core/types.js';
-import { FsDocumentStore, MemorySessionStore, RunLock, SqliteStore } from '../adapters/local/index.js';
-import { MemoryBreakerStore, MemoryRunCounterStore } from '../adapters/memory/index.js';
+import { FsDocumentStore, RunLock, SqliteStore } from '../adapters/local/index.js';
+import { MemoryBreakerStore, MemoryRunCounterStore, MemorySessionStore } from '../adapters/memory/index.js';
 import { launchBrowser } from '../browser/launch.js';
 import { PagePool } from '../browser/page-pool.js';
 import type { LocalSettings } from '../settings/index.js';
@@ -146,7 +146,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     onWorkEnd = options.onStart?.({ runId, folder, total, snapshot });
 
     const breaker = new CircuitBreaker({
-      store: new MemoryBreakerStore({ windowSize: settings.breakerWindowSize }),
+      store: new MemoryBreakerStore({ bucketSecs: settings.breakerBucketSecs }),
       runId,
       minSamples: settings.breakerMinSamples,
       errorRatio: settings.breakerErrorRatio,

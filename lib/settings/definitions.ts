@@ -133,14 +133,10 @@ export const SETTINGS = {
     local: { flag: '--breaker-error-ratio <ratio>', default: 0.6 },
     cloud: { default: 0.6, context: true, env: true },
   }),
-  breakerWindowSize: define({
-    doc: 'outcomes in the local breaker window (the most recent ones)',
-    schema: wholeNumber(1, 10_000),
-    local: { flag: '--breaker-window <n>', default: 20 },
-  }),
   breakerBucketSecs: define({
-    doc: "length of one bucket of the cloud breaker's shared window (the window is the current bucket and the one before)",
+    doc: "length of one bucket of the breaker's window of outcomes: the window is the current bucket and the one before (in the cloud shared by every downloader)",
     schema: wholeNumber(1, 600),
+    local: { flag: '--breaker-bucket-secs <secs>', default: 10 },
     cloud: { default: 10, context: true, env: true },
   }),
   pauseSecs: define({

@@ -3,7 +3,7 @@ import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { TrackingTableKeys } from '../../lib/contracts/index.js';
 import { VehicleStatus } from '../../lib/core/types.js';
-import type { CloudResources } from '../../test/emulators/cloud-resources.js';
+import type { CloudResources } from '../../harness/emulators/cloud-resources.js';
 import { slotStats, type OfflineMeasurement, type QueueEvents, type ValidationPlan, type ValidationRunPlan } from './cloud-validate.js';
 import { median } from './median.js';
 
@@ -12,9 +12,9 @@ import { median } from './median.js';
  * handlers read at import, and after pointing the SDK at the emulators).
  */
 export async function measureOfflineRun(run: ValidationRunPlan, plan: ValidationPlan): Promise<OfflineMeasurement> {
-  const { cloudFixture } = await import('../../test/helpers/cloud.js');
-  const { runOfflineCloud } = await import('../../test/helpers/offline-cloud-run.js');
-  const { synthesizedStateMachine } = await import('../../test/helpers/state-machine.js');
+  const { cloudFixture } = await import('../../harness/cloud.js');
+  const { runOfflineCloud } = await import('../../harness/offline-cloud-run.js');
+  const { synthesizedStateMachine } = await import('../../harness/state-machine.js');
   const context = { downloaderConcurrency: run.concurrency };
   // Synthesized (and cached) now, so the run's clock holds no synth.
   const { downloaderConcurrency } = synthesizedStateMachine(context);

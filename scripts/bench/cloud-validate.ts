@@ -6,7 +6,7 @@ import { median } from './median.js';
 /**
  * Checks the cloud model (cloud-model.ts) against the real offline cloud run at small scale:
  * the synthesized state machine with the real handlers, emulated AWS and the SqsEventSource
- * stand-in (test/helpers/offline-cloud-run.ts), against a demo portal with fixed latencies.
+ * stand-in (harness/offline-cloud-run.ts), against a demo portal with fixed latencies.
  * Each run's own measurements (per-vehicle slot time, first-wave extra, AWS call latency,
  * setup) are fed to modelCloudRun with the stack's batch size, the run's concurrency and the
  * offline Wait as poll interval; predicted and measured phases are then set side by side.
@@ -397,8 +397,8 @@ export async function validateCloudModel(plan: ValidationPlan, log: Log): Promis
   const { measureOfflineRun } = await import('./cloud-validate-run.js');
   log('cloud validate: reading the stack settings (synth without bundling) ...');
   const stack = await readStackSettings();
-  const { startAwsEmulators } = await import('../../test/emulators/global-setup.js');
-  const { applyEmulatorEnv } = await import('../../test/emulators/cloud-resources.js');
+  const { startAwsEmulators } = await import('../../harness/emulators/aws-emulators.js');
+  const { applyEmulatorEnv } = await import('../../harness/emulators/cloud-resources.js');
   log('cloud validate: starting the AWS emulators ...');
   const emulators = await startAwsEmulators();
   const measured: OfflineMeasurement[] = [];

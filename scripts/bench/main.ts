@@ -2,7 +2,8 @@
  * `npm run bench`: local runs against the demo portal (in a process of its own) at several worker counts and
  * both fetch paths (throughput, speedup, efficiency against the portal's ideal, per-vehicle
  * p50/p95, peak memory, CPU); `--cloud-model` for the cloud's wall time and bill at scale;
- * `--browser-variants` for the memory of worker-page layouts and Chromium switches.
+ * `--browser-variants` for the memory of worker-page layouts and Chromium switches; `--micro` for
+ * the rates of the parts (CSV parse, queues, demo portal PDFs, emulator start), which no test asserts.
  *
  *   npx tsx scripts/bench/main.ts [--workers 1,8] [--vehicles N] [--fetch browser,direct] [--json]
  */
@@ -78,6 +79,8 @@ async function main(argv: string[]): Promise<number> {
   };
   const machine = await describeMachine();
   log(formatMachine(machine));
+  // In this process: no child to isolate.
+  if (options.mode === 'micro') return micro(options, machine);
   const isolation = prepareIsolation(options.privateBinaries && !process.env.FLEETPDF_CHROMIUM);
   useIsolation(isolation);
   try {
@@ -221,6 +224,15 @@ function describeStack(s: StackSettings): string {
     `default concurrency ${s.downloader.maxConcurrency}; poll every ${s.pollIntervalSecs} s; ` +
     `Login ${s.login.memoryMb} MB, Enqueue ${s.enqueue.memoryMb} MB, Progress ${s.progress.memoryMb} MB, Report ${s.report.memoryMb} MB`
   );
+}
+
+async function micro(options: BenchOptions, machine: MachineInfo): Promise<number> {
+  const { formatMicroTable, measureMicro } = await import('./micro.js');
+  const rows = await measureMicro(options.repeat, log);
+  const done = finishMachine(machine);
+  if (options.json) process.stdout.write(`${JSON.stringify({ machine: done, micro: rows }, null, 2)}\n`);
+  else process.stdout.write(`${formatMachine(done)}\n${formatMicroTable(rows)}\n`);
+  return 0;
 }
 
 async function browserVariants(options: BenchOptions, portal: PortalShape, machine: MachineInfo): Promise<number> {

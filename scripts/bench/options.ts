@@ -4,7 +4,7 @@ import { parseRuns, type ValidationRunPlan } from './cloud-validate.js';
 import { FETCH_PATHS, type FetchPath } from './measurements.js';
 
 /** What `npm run bench` does. */
-export type BenchMode = 'local' | 'cloud-model' | 'browser-variants';
+export type BenchMode = 'local' | 'cloud-model' | 'browser-variants' | 'micro';
 
 export interface BenchOptions {
   mode: BenchMode;
@@ -34,7 +34,7 @@ export interface BenchOptions {
   validate: boolean;
   /** Cloud model: the offline runs to validate with, as VEHICLESxCONCURRENCY (undefined = the defaults). */
   validateRuns?: ValidationRunPlan[];
-  /** Runs per setting (local) or per variant (browser variants); the tables show medians. */
+  /** Runs per setting (local), per variant (browser variants) or per measurement (micro); the tables show medians. */
   repeat: number;
   /** Browser variants: only those whose name contains one of these. */
   only?: string[];
@@ -47,6 +47,8 @@ export const DEFAULT_VEHICLES: Record<BenchMode, number> = {
   'cloud-model': 20,
   // 80 vehicles per renderer at 8 workers: enough for its garbage to show.
   'browser-variants': 160,
+  // The micro measurements size their own work.
+  micro: 0,
 };
 
 const whole = (name: string, min: number, max: number) =>
@@ -111,13 +113,16 @@ export const BenchOptionsSchema = z
     concurrency: wholeList('--concurrency', 1, 1000).default([10, 50, 100, 200]),
     awsRequestMs: z.coerce.number({ error: '--aws-request-ms must be a number' }).min(0).max(10_000).default(10),
     browserVariants: z.boolean().default(false),
+    micro: z.boolean().default(false),
     repeat: whole('--repeat', 1, 20).optional(),
     only: z
       .string()
       .transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean))
       .optional(),
   })
-  .refine((o) => !(o.cloudModel && o.browserVariants), { error: '--cloud-model and --browser-variants are separate runs: pick one' })
+  .refine((o) => [o.cloudModel, o.browserVariants, o.micro].filter(Boolean).length <= 1, {
+    error: '--cloud-model, --browser-variants and --micro are separate runs: pick one',
+  })
   .refine((o) => !o.validate || o.cloudModel, { error: '--validate goes with --cloud-model' })
   .refine((o) => !o.validateRuns || o.validate, { error: '--validate-runs goes with --validate' });
 
@@ -126,7 +131,8 @@ export function benchProgram(): Command {
   return new Command('bench')
     .description(
       'Throughput, latency, memory and CPU of local runs against the demo portal at several worker counts; ' +
-        'or a cloud scale and cost model (--cloud-model); or the browser memory variants (--browser-variants).',
+        'or a cloud scale and cost model (--cloud-model); or the browser memory variants (--browser-variants); ' +
+        'or the rates of the parts a run leans on (--micro).',
     )
     .option('--workers <list>', 'worker counts to bench, e.g. 1,8 (default 1,2,4,8,16,32; 8 for --browser-variants)')
     .option('--vehicles <n>', `inventory size (default ${DEFAULT_VEHICLES.local}; ${DEFAULT_VEHICLES['cloud-model']} for the cloud model's measuring run, ${DEFAULT_VEHICLES['browser-variants']} for the variants)`)
@@ -149,7 +155,8 @@ export function benchProgram(): Command {
     .option('--validate', 'cloud model: also check the model against offline cloud runs at small scale (emulated AWS, about a minute)', false)
     .option('--validate-runs <list>', 'cloud model: the offline runs, as VEHICLESxCONCURRENCY (default 40x2,40x4,80x8)')
     .option('--browser-variants', 'measure worker-page layouts and Chromium switches for memory', false)
-    .option('--repeat <n>', 'runs per setting (default 1) or per browser variant (default 3); medians are shown, with the spread')
+    .option('--micro', 'measure the parts: CSV parse, SQLite and memory queues, demo portal PDFs, emulator start, DynamoDB register', false)
+    .option('--repeat <n>', 'runs per setting (default 1), per browser variant or micro measurement (default 3); medians are shown, with the spread')
     .option('--only <names>', 'browser variants: only those whose name contains one of these (comma-separated)')
     .addHelpText(
       'after',
@@ -160,7 +167,8 @@ Examples:
   $ npm run bench -- --workers 8 --fetch browser --repeat 5   # one setting, medians of 5 runs
   $ npm run bench -- --cloud-model                  # measure locally, then model 2,000 / 20,000 vehicles in the cloud
   $ npm run bench -- --cloud-model --per-vehicle-secs 60 --portal-rate-limit 50
-  $ npm run bench -- --browser-variants --workers 8 # memory of the worker-page layouts`,
+  $ npm run bench -- --browser-variants --workers 8 # memory of the worker-page layouts
+  $ npm run bench -- --micro                        # CSV parse, queue, portal and emulator rates (about a minute)`,
     );
 }
 
@@ -174,7 +182,7 @@ export function parseBenchOptions(raw: Record<string, unknown>): BenchOptions {
   }
   const o = result.data;
   return {
-    mode: o.cloudModel ? 'cloud-model' : o.browserVariants ? 'browser-variants' : 'local',
+    mode: o.cloudModel ? 'cloud-model' : o.browserVariants ? 'browser-variants' : o.micro ? 'micro' : 'local',
     workers: o.workers,
     workersGiven: raw.workers !== undefined,
     vehicles: o.vehicles,
@@ -195,7 +203,7 @@ export function parseBenchOptions(raw: Record<string, unknown>): BenchOptions {
     awsRequestMs: o.awsRequestMs,
     validate: o.validate,
     ...(o.validateRuns ? { validateRuns: o.validateRuns } : {}),
-    repeat: o.repeat ?? (o.browserVariants ? 3 : 1),
+    repeat: o.repeat ?? (o.browserVariants || o.micro ? 3 : 1),
     only: o.only,
   };
 }

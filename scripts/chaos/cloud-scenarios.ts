@@ -2,10 +2,10 @@ import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { VehicleStatus } from '../../lib/core/types.js';
 import { verifyDocument } from '../../lib/core/verify/index.js';
 import type { DemoPortalOptions } from '../../lib/demo-portal/index.js';
-import { applyEmulatorEnv } from '../../test/emulators/cloud-resources.js';
-import { startAwsEmulators } from '../../test/emulators/global-setup.js';
-import { cloudFixture, getObject, listKeys } from '../../test/helpers/cloud.js';
-import type { OfflineCloudRunResult } from '../../test/helpers/offline-cloud-run.js';
+import { applyEmulatorEnv } from '../../harness/emulators/cloud-resources.js';
+import { startAwsEmulators } from '../../harness/emulators/aws-emulators.js';
+import { cloudFixture, getObject, listKeys } from '../../harness/cloud.js';
+import type { OfflineCloudRunResult } from '../../harness/offline-cloud-run.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from './types.js';
 
 type Measured = Omit<ScenarioResult, 'ok' | 'wallSeconds'>;
@@ -112,7 +112,7 @@ async function cloudScenario(
   const env = await cloudFixture(`chaos-${name}`, { vehicles, ...portalOptions }, resourceOptions);
   try {
     const stop = runOptions.during?.(env) ?? (() => undefined);
-    const { runOfflineCloud } = await import('../../test/helpers/offline-cloud-run.js');
+    const { runOfflineCloud } = await import('../../harness/offline-cloud-run.js');
     const run = await runOfflineCloud({ resources: env.resources, handlers: env.handlers, deliverTwice: runOptions.deliverTwice ?? false }).finally(stop);
     const problems: string[] = [];
     const stats = env.portal.stats();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoPortal, type DemoPortal, type DemoPortalOptions } from '../../lib/demo-portal/index.js';
 import type { LocalJobResult } from '../../lib/local/local-job.js';
-import { runAgainst, type TestJobOverrides } from '../../test/helpers/test-job.js';
+import { runAgainst, type TestJobOverrides } from '../../harness/test-job.js';
 
 /** A fresh --out folder; removed by `cleanup` unless the scenario wants it kept for a post-mortem. */
 export function tempOut(name: string): { path: string; cleanup: () => void } {
@@ -28,7 +28,7 @@ export interface LocalRun extends LocalJobResult {
 
 /**
  * A full local run against a demo portal with the test suite's timeouts (`runAgainst` of
- * test/helpers/test-job.ts): 8 workers, 3 attempts, 4 s steps, 12 s per vehicle.
+ * harness/test-job.ts): 8 workers, 3 attempts, 4 s steps, 12 s per vehicle.
  */
 export async function runLocal(portal: DemoPortal, outDir: string, overrides: TestJobOverrides = {}): Promise<LocalRun> {
   const doneMarks = new Map<string, number>();

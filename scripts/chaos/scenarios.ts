@@ -1,7 +1,7 @@
 import type { DemoPortal, DemoPortalOptions } from '../../lib/demo-portal/index.js';
 import { DEMO_CREDENTIALS } from '../../lib/demo-portal/index.js';
-import type { TestJobOverrides } from '../../test/helpers/test-job.js';
-import { startCli, type CliResult } from '../../test/helpers/cli.js';
+import type { TestJobOverrides } from '../../harness/test-job.js';
+import { startCli, type CliResult } from '../../harness/cli.js';
 import { checkInvariants, doneRefs, type InvariantResult } from './invariants.js';
 import { runLocal, sleep, tempOut, withPortal, type LocalRun } from './harness.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from './types.js';

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseVehicleMessage } from '../../lib/adapters/aws/sqs-vehicle-queue.js';
 import { InputError } from '../../lib/core/errors.js';
 import { useEmulators } from '../emulators/aws-env.js';
-import { cloudFixture, listKeys } from '../helpers/cloud.js';
-import { lambdaContext } from '../helpers/sqs-event-source.js';
+import { cloudFixture, listKeys } from '../../harness/cloud.js';
+import { lambdaContext } from '../../harness/sqs-event-source.js';
 
 useEmulators();
 

@@ -5,7 +5,7 @@ import { InputError } from '../../lib/core/errors.js';
 import { parseInventoryCsv } from '../../lib/core/portal/inventory-csv.js';
 import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
 import type { RunReport } from '../../lib/core/report/types.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli } from '../../harness/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const COLUMNS = { ref: 'Reference Number', vin: 'VIN' };
@@ -63,18 +63,17 @@ describe('bad inventory CSVs (parseInventoryCsv)', () => {
     );
   });
 
-  it('huge: 50,000 rows parse in well under 5 s and little memory', () => {
+  // How fast: `npm run bench -- --micro` measures it; a test asserts no wall time.
+  it('huge: 50,000 rows parse, every one, in little memory', () => {
     const rows = Array.from({ length: 50_000 }, (_, i) => `R${String(i).padStart(6, '0')},${VIN},Make ${i}`);
     const text = `${HEADER}\r\n${rows.join('\r\n')}\r\n`;
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
-    const started = performance.now();
     const parsed = parseInventoryCsv(text, COLUMNS);
-    const ms = performance.now() - started;
     const grownMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
     expect(parsed.vehicles).toHaveLength(50_000);
     expect(parsed.rejected).toEqual([]);
-    expect(ms).toBeLessThan(5000);
+    expect(parsed.vehicles.at(-1)).toMatchObject({ ref: 'R049999', vin: VIN });
     expect(grownMb).toBeLessThan(400);
   });
 

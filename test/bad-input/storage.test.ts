@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult } from '../../harness/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const ENV = { PORTAL_USER: 'demo', PORTAL_PASS: 'demo-pass' };

@@ -106,9 +106,9 @@ describe('PagePool (real Chromium)', () => {
     // A rebuilt lane must not join the starved context: it gets a new one and loads at once.
     const fresh = await p.page(workers[0]!, session(1, 'x'));
     expect(fresh.page.context()).not.toBe(firstContext);
-    const started = Date.now();
-    await fresh.page.goto(`${host.url}/after`, { timeout: 3000 });
-    expect(Date.now() - started).toBeLessThan(3000);
+    // A starved context would never load it; a loaded machine may just be slow.
+    const loaded = await fresh.page.goto(`${host.url}/after`, { timeout: 20_000 });
+    expect(loaded?.ok()).toBe(true);
     // The last lane of the old context goes: the context closes and frees its stalled connections.
     await p.recycle(workers.at(-1)!);
     expect(p.openContexts).toBe(1);

@@ -12,7 +12,7 @@ import { ExitCode } from '../../lib/cli/exit-codes.js';
 import { InputError } from '../../lib/core/errors.js';
 import { S3Keys } from '../../lib/contracts/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult } from '../../harness/cli.js';
 import { cloudReport, opsFixture, seedRun, type OpsFixture } from '../ops/helpers.js';
 
 useEmulators();

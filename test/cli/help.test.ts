@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli } from '../../harness/cli.js';
 
 describe('fleetpdf --help: every command and subcommand, with examples', () => {
   it('lists run, portal and cloud with examples of each', async () => {

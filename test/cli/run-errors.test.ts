@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli } from '../../harness/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const oneLine = (text: string) => text.trim().split('\n').filter((l) => l.startsWith('fleetpdf: error:'));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli } from '../../harness/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const ENV = { PORTAL_USER: 'demo', PORTAL_PASS: 'demo-pass' };

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDocument } from '../../lib/core/verify/index.js';
 import { isValidVin } from '../../lib/demo-portal/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
-import { cloudFixture, getObject, listKeys } from '../helpers/cloud.js';
-import { runOfflineCloud } from '../helpers/offline-cloud-run.js';
+import { cloudFixture, getObject, listKeys } from '../../harness/cloud.js';
+import { runOfflineCloud } from '../../harness/offline-cloud-run.js';
 
 useEmulators();
 

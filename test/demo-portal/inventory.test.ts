@@ -4,7 +4,7 @@ import { isValidVin, vinCheckDigit } from '../../lib/demo-portal/index.js';
 import { generateInventory, inventoryCsv } from '../../lib/demo-portal/inventory.js';
 import { renderValuationPdf } from '../../lib/demo-portal/pdf.js';
 import { buildVin, modelYearCode } from '../../lib/demo-portal/vin.js';
-import { pdfText } from './client.js';
+import { pdfText } from '../../harness/portal-client.js';
 
 describe('demo inventory', () => {
   it('is the same for the same seed and different for another', () => {

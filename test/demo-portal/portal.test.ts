@@ -1,7 +1,7 @@
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
-import { PortalClient, pdfText } from './client.js';
+import { PortalClient, pdfText } from '../../harness/portal-client.js';
 
 const EXTRA_ROWS = [
   { 'Reference Number': '', VIN: '1HGCM82633A004352', Make: 'Honda' },
@@ -272,23 +272,26 @@ describe('demo portal over HTTP', () => {
     }
   });
 
-  it('serves 50+ PDFs per second over a few keep-alive connections', async () => {
+  // How many a second: `npm run bench -- --micro` measures it; a test asserts no rate.
+  it('serves 240 PDFs to eight concurrent requests of one session, each the vehicle\'s own', async () => {
     const c = await client().session();
     const refs = portal.inventory.map((v) => v.ref);
     const total = 240;
     let next = 0;
-    const started = performance.now();
+    const served = new Map<string, number>();
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         while (next < total) {
           const ref = refs[next++ % refs.length]!;
           const { response, body } = await c.bytes(`/vehicles/${ref}/report.pdf`);
           expect(response.status).toBe(200);
-          expect(body.length).toBeGreaterThan(1000);
+          expect(body.subarray(0, 5).toString()).toBe('%PDF-');
+          if (!served.has(ref)) expect(await pdfText(body)).toContain(`Reference: ${ref}`);
+          served.set(ref, (served.get(ref) ?? 0) + 1);
         }
       }),
     );
-    const perSecond = total / ((performance.now() - started) / 1000);
-    expect(perSecond).toBeGreaterThan(50);
+    expect([...served.values()].reduce((a, b) => a + b, 0)).toBe(total);
+    expect(served.size).toBe(refs.length);
   });
 });

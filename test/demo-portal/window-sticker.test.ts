@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDocument } from '../../lib/core/verify/index.js';
 import { DEMO_CREDENTIALS, isValidVin, startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
 import { generateInventory } from '../../lib/demo-portal/inventory.js';
-import { PortalClient, pdfText } from './client.js';
+import { PortalClient, pdfText } from '../../harness/portal-client.js';
 
 /** Both sign-in steps; returns the client (its jar holds the session). */
 async function signIn(c: PortalClient, password = DEMO_CREDENTIALS.password): Promise<Response> {

@@ -1,8 +1,8 @@
 import { inject } from 'vitest';
-import type { AwsEmulatorEndpoints } from './global-setup.js';
-import { applyEmulatorEnv } from './cloud-resources.js';
+import type { AwsEmulatorEndpoints } from '../../harness/emulators/aws-emulators.js';
+import { applyEmulatorEnv } from '../../harness/emulators/cloud-resources.js';
 
-export * from './cloud-resources.js';
+export * from '../../harness/emulators/cloud-resources.js';
 
 /**
  * Set the standard AWS SDK env of this worker to the emulators started by globalSetup, so
@@ -11,7 +11,7 @@ export * from './cloud-resources.js';
  */
 export function useEmulators(): AwsEmulatorEndpoints {
   const endpoints = inject('awsEmulators');
-  if (!endpoints) throw new Error('AWS emulators are not running: add test/emulators/global-setup.ts to vitest globalSetup');
+  if (!endpoints) throw new Error('AWS emulators are not running: this file needs the full tier (npm test, whose globalSetup test/emulators/global-setup.ts starts them)');
   applyEmulatorEnv(endpoints);
   return endpoints;
 }

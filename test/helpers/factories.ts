@@ -44,6 +44,8 @@ export const session = (version: number, value = `v${version}`): PortalSession =
   cookies: [cookie(value)],
 });
 
+export type ManualClock = ReturnType<typeof manualClock>;
+
 /** Outcomes of one attempt, as processVehicle returns them. */
 export const outcomes = {
   done: (ref = 'R00001', extra: { portalMs?: number; duplicate?: boolean } = {}): Outcome => ({

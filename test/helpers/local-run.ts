@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { verifyDocument } from '../../lib/core/verify/index.js';
 import type { DemoPortal } from '../../lib/demo-portal/index.js';
 
-export { runAgainst } from './test-job.js';
+export { runAgainst } from '../../harness/test-job.js';
 
 /** Every inventory vehicle has exactly one stored PDF, and it verifies as that vehicle. */
 export function expectAllStoredAndVerified(portal: DemoPortal, folder: string): void {

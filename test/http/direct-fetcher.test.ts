@@ -15,7 +15,7 @@ import { verifyDocument } from '../../lib/core/verify/index.js';
 import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
 import { DirectFetcher } from '../../lib/http/direct-fetcher.js';
 import { dealerValues } from '../../lib/profiles/index.js';
-import { PortalClient } from '../demo-portal/client.js';
+import { PortalClient } from '../../harness/portal-client.js';
 import { sessionCookie } from '../helpers/factories.js';
 import { createServer as createTcpServer } from 'node:net';
 import { pdfLibPdf } from '../core/verify/pdf-fixtures.js';
@@ -172,11 +172,11 @@ describe('direct path over HTTP (undici) against a tiny node:http portal', () =>
   it('a request the portal never answers, or whose body stalls, times out as a TransientError within the step budget', async () => {
     const short = { ...ctx, stepTimeoutMs: 400 };
     for (const ref of ['hang', 'trickle']) {
-      const started = Date.now();
       const error = await failure(ref, short);
       expect(error, ref).toBeInstanceOf(TransientError);
       expect((error as TransientError).reason).toBe('timeout');
-      expect(Date.now() - started).toBeLessThan(3000);
+      // The step budget timed it out (without one it would hang until the test's own timeout).
+      expect((error as Error).message).toContain('within 400 ms');
       expect((error as Error).message).not.toContain(SECRET);
     }
   });

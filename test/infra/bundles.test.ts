@@ -12,7 +12,7 @@ import {
   RUNTIME_PROVIDED_MODULES,
   projectRoot,
 } from '../../lib/infra/worker-function.js';
-import { type Synthesized, removeSynthDirs, synthStack, tempDir } from './synth.js';
+import { type Synthesized, removeSynthDirs, synthStack, tempDir } from '../../harness/synth.js';
 
 /**
  * Bundles each handler the way its WorkerFunction has CDK bundle it (esbuild, ESM, the same

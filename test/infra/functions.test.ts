@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FunctionName, ResourceEnv as Env } from '../../lib/contracts/index.js';
 import { cloudTimings, defaultSettings, envName, settingsEnvironment } from '../../lib/settings/index.js';
 import { BROWSER_NODE_MODULES } from '../../lib/infra/worker-function.js';
-import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from './synth.js';
+import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from '../../harness/synth.js';
 
 let s: Synthesized;
 beforeAll(() => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../lib/contracts/index.js';
-import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from './synth.js';
+import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from '../../harness/synth.js';
 import { STAR_ONLY_ACTIONS } from '../helpers/iam.js';
 
 interface Statement {

@@ -5,7 +5,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Synthesized, removeSynthDirs, synthStack, tempDir } from './synth.js';
+import { type Synthesized, removeSynthDirs, synthStack, tempDir } from '../../harness/synth.js';
 
 afterAll(removeSynthDirs);
 

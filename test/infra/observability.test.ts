@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from './synth.js';
+import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from '../../harness/synth.js';
 
 let s: Synthesized;
 let topicId: string;

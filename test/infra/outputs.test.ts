@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StackOutput } from '../../lib/contracts/index.js';
-import { type Synthesized, referencedIds, removeSynthDirs, synthStack } from './synth.js';
+import { type Synthesized, referencedIds, removeSynthDirs, synthStack } from '../../harness/synth.js';
 
 let s: Synthesized;
 beforeAll(() => {

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloudTimings, defaultSettings } from '../../lib/settings/index.js';
-import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from './synth.js';
+import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from '../../harness/synth.js';
 
 let s: Synthesized;
 let queueId: string;

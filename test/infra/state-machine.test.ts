@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FunctionName } from '../../lib/contracts/index.js';
-import { fakeFunctionArn, synthesizedDownloaderConcurrency, synthesizedStateMachine } from '../helpers/state-machine.js';
-import { type Synthesized, removeSynthDirs, synthStack } from './synth.js';
+import { fakeFunctionArn, synthesizedDownloaderConcurrency, synthesizedStateMachine } from '../../harness/state-machine.js';
+import { type Synthesized, removeSynthDirs, synthStack } from '../../harness/synth.js';
 
 type AslValidator = (
   definition: unknown,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionTableKeys, TrackingTableKeys } from '../../lib/contracts/index.js';
-import { type Synthesized, removeSynthDirs, synthStack } from './synth.js';
+import { type Synthesized, removeSynthDirs, synthStack } from '../../harness/synth.js';
 
 let s: Synthesized;
 let session: { Properties?: Record<string, any>; DeletionPolicy?: string };

@@ -6,8 +6,8 @@ import { InputError } from '../../lib/core/errors.js';
 import { verifyDocument } from '../../lib/core/verify/index.js';
 import { S3Keys, type RunState } from '../../lib/contracts/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
-import { cloudFixture, getObject, listKeys } from '../helpers/cloud.js';
-import { lambdaContext } from '../helpers/sqs-event-source.js';
+import { cloudFixture, getObject, listKeys } from '../../harness/cloud.js';
+import { lambdaContext } from '../../harness/sqs-event-source.js';
 
 useEmulators();
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunState } from '../../lib/contracts/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
-import { cloudFixture } from '../helpers/cloud.js';
+import { cloudFixture } from '../../harness/cloud.js';
 
 useEmulators();
 

@@ -129,7 +129,6 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
       workers: 4,
       pauseSecs: 1,
       breakerMinSamples: 4,
-      breakerWindowSize: 8,
       log: (line) => lines.push(line),
       // The portal goes down for 4 s once the inventory is in.
       onStart: () => portal!.setFaults('down=4'),
@@ -148,7 +147,6 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
       pauseSecs: 0.2,
       maxPauseSecs: 0.4,
       breakerMinSamples: 4,
-      breakerWindowSize: 8,
       maxPauses: 3,
       onStart: () => portal!.setFaults('down=600'),
     });

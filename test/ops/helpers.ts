@@ -4,9 +4,9 @@ import type { TrackingRow } from '../../lib/core/ports.js';
 import { buildReport, type RunReport } from '../../lib/core/report/index.js';
 import { S3Keys } from '../../lib/contracts/index.js';
 import { openOps, type OpsContext } from '../../lib/ops/context.js';
-import { startCloudFormation, type CloudFormationStandIn } from '../emulators/cloudformation.js';
+import { startCloudFormation, type CloudFormationStandIn } from '../../harness/emulators/cloudformation.js';
 import { createCloudResources, type CloudResources } from '../emulators/aws-env.js';
-import { startStepFunctions, type StepFunctionsStandIn } from '../emulators/step-functions.js';
+import { startStepFunctions, type StepFunctionsStandIn } from '../../harness/emulators/step-functions.js';
 
 /**
  * A "deployed stack" for `fleetpdf cloud` tests: fresh emulated resources (dynalite, SQS, S3),

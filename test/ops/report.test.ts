@@ -1,8 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunReport } from '../../lib/core/report/index.js';
 import { S3Keys } from '../../lib/contracts/index.js';
 import type { OpsContext } from '../../lib/ops/context.js';
@@ -63,15 +62,8 @@ describe('report: report.json (and report.html) from S3', () => {
     writeFileSync(browser, `#!/bin/sh\necho "$1" > '${seen}'\n`);
     chmodSync(browser, 0o755);
     expect(await openInBrowser('/tmp/some/report.html', { BROWSER: browser })).toBeUndefined();
-    for (let i = 0; i < 50; i += 1) {
-      try {
-        if (readFileSync(seen, 'utf8').trim()) break;
-      } catch {
-        // not written yet
-      }
-      await sleep(20);
-    }
-    expect(readFileSync(seen, 'utf8').trim()).toBe('/tmp/some/report.html');
+    // The opener runs detached: wait for what it writes (generously: a loaded machine spawns slowly).
+    await vi.waitFor(() => expect(readFileSync(seen, 'utf8').trim()).toBe('/tmp/some/report.html'), { timeout: 15_000, interval: 20 });
     expect(await openInBrowser('/tmp/r.html', { BROWSER: join(dir, 'no-such-browser') })).toMatch(/^could not start .*no-such-browser \(ENOENT\): open \/tmp\/r\.html yourself$/);
   });
 });

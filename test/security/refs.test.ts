@@ -7,7 +7,7 @@ import { FsDocumentStore } from '../../lib/adapters/local/index.js';
 import { parseInventoryCsv } from '../../lib/core/portal/inventory-csv.js';
 import { DEMO_CREDENTIALS, startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
 import { dealerValues } from '../../lib/profiles/index.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult } from '../../harness/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { treeOf } from './leak-helpers.js';
 

@@ -1,4 +1,4 @@
-import '../helpers/promise-with-resolvers.js';
+import '../../harness/promise-with-resolvers.js';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -7,9 +7,9 @@ import type { CloudHandlers } from '../../lib/cloud/handlers/index.js';
 import { logger } from '../../lib/cloud/observability.js';
 import type { RunState } from '../../lib/contracts/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
-import { cloudFixture, getObject, listKeys } from '../helpers/cloud.js';
-import { SqsEventSource } from '../helpers/sqs-event-source.js';
-import { synthesizedStateMachine } from '../helpers/state-machine.js';
+import { cloudFixture, getObject, listKeys } from '../../harness/cloud.js';
+import { SqsEventSource } from '../../harness/sqs-event-source.js';
+import { synthesizedStateMachine } from '../../harness/state-machine.js';
 import { findLeaks, startRecordingProxy, type RecordingProxy } from './leak-helpers.js';
 
 useEmulators();

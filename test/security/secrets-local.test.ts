@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult } from '../../harness/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { filesUnder, findLeaks, startRecordingProxy, type RecordingProxy } from './leak-helpers.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from '../infra/synth.js';
+import { type Synthesized, referencedIds, removeSynthDirs, resourcesOfType, synthStack } from '../../harness/synth.js';
 import { STAR_ONLY_ACTIONS } from '../helpers/iam.js';
 
 /**

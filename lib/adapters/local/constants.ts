@@ -18,10 +18,6 @@ export const TEMP_SUFFIX = '.tmp';
 /** File names are at most 255 bytes; the temp name adds a dot, `.pdf.`, a random part and `.tmp`. */
 export const MAX_REF_BYTES = 200;
 
-/** last_error / error_reason of a lease the watchdog took back. */
-export const LEASE_EXPIRED_ERROR = 'lease expired (watchdog)';
-export const LEASE_EXPIRED_REASON = 'lease_expired';
-
 /** A lock file with no readable pid younger than this is a run that is just starting, not a stale lock. */
 export const LOCK_STARTUP_GRACE_MS = 2_000;
 

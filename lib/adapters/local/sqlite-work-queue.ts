@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { QueueDepth, WorkItem, WorkQueue } from '../../core/ports.js';
-import { LEASE_EXPIRED_ERROR, LEASE_EXPIRED_REASON } from './constants.js';
+import { LEASE_EXPIRED_ERROR, LEASE_EXPIRED_REASON } from '../../core/lease-expiry.js';
 
 interface LeasedRow {
   ref: string;

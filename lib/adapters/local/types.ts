@@ -32,8 +32,3 @@ export interface SqliteStoreOptions {
   /** @default 5_000 */
   busyTimeoutMs?: number;
 }
-
-export interface MemorySessionStoreOptions {
-  /** Clock in epoch ms (tests move it). @default Date.now */
-  now?: () => number;
-}

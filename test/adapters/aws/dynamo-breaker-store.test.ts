@@ -1,49 +1,46 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { DynamoBreakerStore } from '../../../lib/adapters/aws/index.js';
-import { createCloudResources, useEmulators, type CloudResources } from '../../emulators/aws-env.js';
+import { breakerStoreContract } from '../../contracts/breaker-store.contract.js';
 import { circuitBreakerContract } from '../../contracts/circuit-breaker.contract.js';
+import { createCloudResources, useEmulators, type CloudResources } from '../../emulators/aws-env.js';
 import { manualClock } from './helpers.js';
 
 useEmulators();
 
-describe('DynamoBreakerStore (dynalite)', () => {
-  let res: CloudResources;
-  beforeAll(async () => {
-    res = await createCloudResources('breaker');
-  });
-  const store = (now?: () => number) => new DynamoBreakerStore({ client: res.clients.dynamodb, tableName: res.sessionTable, ...(now ? { now } : {}) });
+/** One session table for the file: the contract gives every test runs of its own. */
+let shared: Promise<CloudResources> | undefined;
+const resources = () => (shared ??= createCloudResources('breaker'));
 
-  it('sums outcomes from many containers over the current and the previous 10 s bucket only', async () => {
-    const clock = manualClock();
-    const a = store(clock.now);
-    const b = store(clock.now);
-    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).record('run-w', i < 5)));
-    clock.advance(10_000);
-    expect(await a.record('run-w', true)).toEqual({ samples: 21, errors: 6 });
-    clock.advance(10_000);
-    expect(await b.record('run-w', false)).toEqual({ samples: 2, errors: 1 }); // the first bucket fell out
-  });
+// Two store instances on one table, as two Lambda containers have.
+breakerStoreContract('DynamoBreakerStore (dynalite)', async (clock) => {
+  const res = await resources();
+  const open = () => new DynamoBreakerStore({ client: res.clients.dynamodb, tableName: res.sessionTable, now: clock.now });
+  return { store: open(), sameStore: open };
+});
 
-  it('opens once (the first reason wins), reports the trip, and closes with its window on reset', async () => {
-    const s = store();
-    expect(await s.state('run-t')).toBeUndefined();
-    expect(await s.trip('run-t', { reason: 'http_503: first', critical: false, openedAt: 1 })).toBe(true);
-    expect(await s.trip('run-t', { reason: 'http_503: second', critical: false, openedAt: 2 })).toBe(false);
-    expect(await s.state('run-t')).toEqual({ reason: 'http_503: first', critical: false, openedAt: 1 });
-    await s.record('run-t', true);
-    await s.reset('run-t');
-    expect(await s.state('run-t')).toBeUndefined();
-    expect(await s.record('run-t', false)).toEqual({ samples: 1, errors: 0 });
-    expect(await s.trip('run-t', { reason: 'again', critical: true, openedAt: 3 })).toBe(true);
+describe('DynamoBreakerStore (dynalite): the items', () => {
+  it('keeps a bucket item per 10 s and a breaker item, each with a ttl 30 days ahead', async () => {
+    const res = await resources();
+    const clock = manualClock(Date.UTC(2024, 4, 31, 10, 0, 5));
+    const store = new DynamoBreakerStore({ client: res.clients.dynamodb, tableName: res.sessionTable, now: clock.now });
+    await store.record('items-run', true);
+    await store.trip('items-run', { reason: 'http_503: down', critical: false, openedAt: clock.now() });
+    const ttl = Math.floor(clock.now() / 1000) + 30 * 86_400;
+    const bucket = Math.floor(clock.now() / 10_000);
+    const get = (pk: string) => res.clients.dynamodb.send(new GetItemCommand({ TableName: res.sessionTable, Key: { pk: { S: pk } }, ConsistentRead: true }));
+    const window = (await get(`breaker-window#items-run#${bucket}`)).Item;
+    expect(window).toMatchObject({ samples: { N: '1' }, errors: { N: '1' }, ttl: { N: String(ttl) } });
+    const breaker = (await get('breaker#items-run')).Item;
+    expect(breaker).toMatchObject({ open: { BOOL: true }, reason: { S: 'http_503: down' }, ttl: { N: String(ttl) } });
   });
 });
 
 let runs = 0;
-let shared: CloudResources | undefined;
-circuitBreakerContract('the DynamoDB store (dynalite)', {
+circuitBreakerContract('the DynamoDB store (dynalite), a store per container', {
   store: async () => {
-    shared ??= await createCloudResources('breaker-contract');
-    return new DynamoBreakerStore({ client: shared.clients.dynamodb, tableName: shared.sessionTable });
+    const res = await resources();
+    return new DynamoBreakerStore({ client: res.clients.dynamodb, tableName: res.sessionTable });
   },
-  runId: () => `contract-${(runs += 1)}`,
+  runId: () => `breaker-contract-${(runs += 1)}`,
 });

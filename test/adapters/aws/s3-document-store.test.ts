@@ -3,33 +3,38 @@ import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCom
 import { beforeAll, describe, expect, it } from 'vitest';
 import { S3DocumentStore } from '../../../lib/adapters/aws/index.js';
 import { InputError, VehicleFailedError } from '../../../lib/core/errors.js';
+import { documentStoreContract } from '../../contracts/document-store.contract.js';
 import { createCloudResources, useEmulators, type CloudResources } from '../../emulators/aws-env.js';
 
 useEmulators();
 
-const RUN = '2024-05-31-1';
+const RUN = 'specific-run';
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 /** A PDF-ish body with every byte value in it, so any re-encoding shows. */
 const pdf = (ref: string) => Buffer.concat([Buffer.from(`%PDF-1.7\n% ${ref}\n`), Buffer.from(Array.from({ length: 256 }, (_, i) => i)), randomBytes(64 * 1024), Buffer.from('\n%%EOF\n')]);
+
+/** One bucket for the file: the contract gives every test runs of its own. */
+let shared: Promise<CloudResources> | undefined;
+const resources = () => (shared ??= createCloudResources('s3'));
+
+documentStoreContract('S3DocumentStore (s3rver)', async () => {
+  const res = await resources();
+  return { documents: new S3DocumentStore({ client: res.clients.s3, bucket: res.bucket }) };
+});
 
 describe('S3DocumentStore (s3rver)', () => {
   let res: CloudResources;
   let store: S3DocumentStore;
 
   beforeAll(async () => {
-    res = await createCloudResources('s3');
+    res = await resources();
     store = new S3DocumentStore({ client: res.clients.s3, bucket: res.bucket });
   });
 
-  it('puts and gets a PDF byte-exact under runs/<runId>/pdfs/<ref>.pdf, with content type and sha256 metadata', async () => {
+  it('stores a PDF under runs/<runId>/pdfs/<ref>.pdf with its content type and sha256 metadata', async () => {
     const body = pdf('R00001');
     const key = await store.put(RUN, 'R00001', body, sha(body));
     expect(key).toBe(`runs/${RUN}/pdfs/R00001.pdf`);
-    expect(store.keyFor(RUN, 'R00001')).toBe(key);
-
-    const back = await store.get(RUN, 'R00001');
-    expect(back?.equals(body)).toBe(true);
-
     const head = await res.clients.s3.send(new HeadObjectCommand({ Bucket: res.bucket, Key: key }));
     expect(head.ContentType).toBe('application/pdf');
     expect(head.ContentLength).toBe(body.length);
@@ -39,11 +44,6 @@ describe('S3DocumentStore (s3rver)', () => {
     expect(sha(Buffer.from(await raw.Body!.transformToByteArray()))).toBe(sha(body));
   });
 
-  it('returns undefined for a document that is not there', async () => {
-    expect(await store.get(RUN, 'MISSING')).toBeUndefined();
-    expect(await store.get('another-run', 'R00001')).toBeUndefined();
-  });
-
   it('refuses a sha256 that does not match the bytes (nothing stored)', async () => {
     const body = pdf('R00002');
     await expect(store.put(RUN, 'R00002', body, 'ab'.repeat(32))).rejects.toThrow(/does not match/);
@@ -51,21 +51,15 @@ describe('S3DocumentStore (s3rver)', () => {
   });
 
   it.each([
-    ['../R00001', 'a path'],
-    ['a/b', 'a slash'],
-    ['..', 'dot-dot'],
-    ['.hidden', 'a leading dot'],
-    ['', 'empty'],
     [' R1', 'surrounding whitespace'],
-    ['R1\u0000', 'a NUL'],
-    ['x'.repeat(65), 'too long'],
-  ])('refuses the unsafe ref %j (%s) so no key can leave the run prefix', async (ref) => {
+    ['R 1', 'whitespace'],
+    ['Véhicule', 'a non-ASCII character'],
+    ['x'.repeat(65), 'more than 64 characters'],
+  ])('refuses the ref %j (%s), which a run folder could hold but a key of the inventory rules cannot', async (ref) => {
     const body = pdf('x');
     const error = await store.put(RUN, ref, body, sha(body)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VehicleFailedError);
     expect((error as VehicleFailedError).reason).toBe('unsafe_ref');
-    expect(() => store.keyFor(RUN, ref)).toThrow(VehicleFailedError);
-    await expect(store.get(RUN, ref)).rejects.toBeInstanceOf(VehicleFailedError);
   });
 
   it('refuses a run id that could change the prefix', async () => {

@@ -2,11 +2,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FsDocumentStore } from '../../../lib/adapters/local/index.js';
-import { VehicleFailedError } from '../../../lib/core/errors.js';
+import { documentStoreContract } from '../../contracts/document-store.contract.js';
 import { tempOut } from './helpers.js';
 
 const RUN = '2024-05-31-1';
 const pdf = (text: string) => Buffer.from(`%PDF-1.7\n${text}\n%%EOF\n`);
+
+documentStoreContract('FsDocumentStore', () => {
+  const out = tempOut();
+  return { documents: new FsDocumentStore(out.dir), close: out.cleanup };
+});
 
 describe('FsDocumentStore', () => {
   let out: ReturnType<typeof tempOut>;
@@ -24,14 +29,11 @@ describe('FsDocumentStore', () => {
   it('writes <outDir>/<runId>/<ref>.pdf and returns the key <runId>/<ref>.pdf', async () => {
     const key = await docs.put(RUN, 'STK-1001', pdf('one'), 'sha');
     expect(key).toBe(`${RUN}/STK-1001.pdf`);
-    expect(docs.keyFor(RUN, 'STK-1001')).toBe(key);
     expect(readFileSync(join(folder, 'STK-1001.pdf'))).toEqual(pdf('one'));
     expect(readdirSync(folder)).toEqual(['STK-1001.pdf']);
-    expect(await docs.get(RUN, 'STK-1001')).toEqual(pdf('one'));
   });
 
-  it('gives undefined for a document not stored (and for a run folder that does not exist)', async () => {
-    expect(await docs.get(RUN, 'nope')).toBeUndefined();
+  it('gives undefined for a run folder that does not exist', async () => {
     expect(await docs.get('2020-01-01-9', 'nope')).toBeUndefined();
   });
 
@@ -77,25 +79,13 @@ describe('FsDocumentStore', () => {
 
   it.each([
     ['../escape', 'path separator'],
-    ['..', "'..'"],
     ['a..b', "'..'"],
-    ['sub/dir', 'path separator'],
     ['back\\slash', 'path separator'],
     ['nul\0byte', 'NUL'],
     ['.hidden', 'starts with a dot'],
-    ['', 'empty'],
     ['x'.repeat(201), 'longer than'],
-  ])('refuses the ref %j (unsafe_ref) for put, get and keyFor', async (ref, why) => {
-    for (const call of [() => docs.put(RUN, ref, pdf('evil'), 'sha'), () => docs.get(RUN, ref)]) {
-      const error = await call().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(VehicleFailedError);
-      expect((error as VehicleFailedError).reason).toBe('unsafe_ref');
-      expect((error as Error).message).toContain(why);
-    }
-    expect(() => docs.keyFor(RUN, ref)).toThrow(VehicleFailedError);
+  ])('says why it refuses the ref %j, and writes nothing anywhere', async (ref, why) => {
+    await expect(docs.put(RUN, ref, pdf('evil'), 'sha')).rejects.toThrow(why);
     expect(readdirSync(out.dir)).toEqual([RUN]);
     expect(readdirSync(folder)).toEqual([]);
   });
@@ -105,8 +95,8 @@ describe('FsDocumentStore', () => {
     expect(() => docs.cleanTemp('..')).toThrow(/run id/);
   });
 
-  it('accepts ordinary refs with dashes, dots, spaces and unicode', async () => {
-    for (const ref of ['STK-1001', 'A.B', '12 34', 'Véhicule_7']) {
+  it('accepts refs with spaces and unicode too (a file name can hold them)', async () => {
+    for (const ref of ['12 34', 'Véhicule_7']) {
       await docs.put(RUN, ref, pdf(ref), 'sha');
       expect(await docs.get(RUN, ref)).toEqual(pdf(ref));
     }

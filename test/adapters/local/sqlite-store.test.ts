@@ -4,13 +4,25 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, SqliteStore } from '../../../lib/adapters/local/index.js';
 import { InputError } from '../../../lib/core/errors.js';
-import { VehicleStatus } from '../../../lib/core/types.js';
+import { trackerContract } from '../../contracts/tracker.contract.js';
 import { manualClock, tempOut, vehicles } from './helpers.js';
 
 const RUN = '2024-05-31-1';
 const doneRecord = { bytes: 1234, sha256: 'f'.repeat(64), storageKey: `${RUN}/R00001.pdf`, attempts: 1, workerId: 'w3', durationMs: 850 };
 
-describe('SqliteStore as Tracker', () => {
+trackerContract('SqliteStore', (clock) => {
+  const out = tempOut();
+  const store = SqliteStore.open(out.dir, { now: clock.now });
+  return {
+    tracker: store,
+    close: () => {
+      store.close();
+      out.cleanup();
+    },
+  };
+});
+
+describe('SqliteStore as Tracker: the file', () => {
   let out: ReturnType<typeof tempOut>;
   let store: SqliteStore;
   let clock: ReturnType<typeof manualClock>;
@@ -32,58 +44,11 @@ describe('SqliteStore as Tracker', () => {
     db.close();
   });
 
-  it('registers 20,000 vehicles in one transaction, well under a second, and only new refs the second time', async () => {
+  it('registers 20,000 vehicles in one call, and only new refs the second time', async () => {
     const all = vehicles(20_000);
-    const started = performance.now();
     expect(await store.register(RUN, all)).toBe(20_000);
-    const ms = performance.now() - started;
-    expect(ms).toBeLessThan(1_000);
     expect(await store.register(RUN, [...all.slice(0, 10), { ref: 'NEW-1' }, { ref: 'NEW-1' }])).toBe(1);
     expect((await store.counts(RUN)).PENDING).toBe(20_001);
-  });
-
-  it('leaves an existing row alone when its ref is registered again', async () => {
-    await store.register(RUN, [{ ref: 'A', vin: 'VIN1' }]);
-    await store.markDone(RUN, 'A', doneRecord);
-    expect(await store.register(RUN, [{ ref: 'A', vin: 'VIN2' }])).toBe(0);
-    expect(await store.get(RUN, 'A')).toMatchObject({ status: 'DONE', vin: 'VIN1' });
-  });
-
-  it('records skipped refs with their reason, without overwriting a tracked ref of the same name', async () => {
-    await store.register(RUN, [{ ref: 'A' }]);
-    await store.registerSkipped(RUN, [
-      { ref: 'A', reason: 'duplicate ref' },
-      { ref: 'B', reason: 'invalid VIN' },
-    ]);
-    expect((await store.get(RUN, 'A'))?.status).toBe('PENDING');
-    expect(await store.get(RUN, 'B')).toMatchObject({ status: 'SKIPPED', lastError: 'invalid VIN', errorReason: 'invalid VIN', attempts: 0 });
-    expect((await store.queue(RUN).depth()).available).toBe(1);
-  });
-
-  it('marks DONE once: the second markDone returns false and changes nothing', async () => {
-    await store.register(RUN, vehicles(1));
-    await store.queue(RUN).lease('w3', 30);
-    clock.advance(850);
-    expect(await store.markDone(RUN, 'R00001', doneRecord)).toBe(true);
-    const row = await store.get(RUN, 'R00001');
-    expect(row).toEqual({
-      runId: RUN,
-      ref: 'R00001',
-      status: 'DONE',
-      attempts: 1,
-      bytes: 1234,
-      sha256: 'f'.repeat(64),
-      storageKey: `${RUN}/R00001.pdf`,
-      workerId: 'w3',
-      startedAt: clock.now() - 850,
-      finishedAt: clock.now(),
-      updatedAt: clock.now(),
-    });
-    clock.advance(1_000);
-    expect(await store.markDone(RUN, 'R00001', { ...doneRecord, bytes: 1, sha256: 'other', workerId: 'w9' })).toBe(false);
-    expect(await store.get(RUN, 'R00001')).toEqual(row);
-    // markDone released the lease: the watchdog has nothing to take back.
-    expect(await store.queue(RUN).reclaimExpired()).toBe(0);
   });
 
   it('stores the duration of a DONE ref', async () => {
@@ -92,61 +57,6 @@ describe('SqliteStore as Tracker', () => {
     const db = new Database(join(out.dir, 'fleetpdf.db'), { readonly: true });
     expect(db.prepare('SELECT duration_ms FROM vehicles WHERE ref = ?').get('R00001')).toEqual({ duration_ms: 850 });
     db.close();
-  });
-
-  it('returns false for markDone of an unknown ref', async () => {
-    expect(await store.markDone(RUN, 'nope', doneRecord)).toBe(false);
-    expect(await store.get(RUN, 'nope')).toBeUndefined();
-  });
-
-  it('never turns a DONE row back into FAILED, IN_PROGRESS or another error', async () => {
-    await store.register(RUN, vehicles(1));
-    await store.markDone(RUN, 'R00001', doneRecord);
-    await store.markFailed(RUN, 'R00001', { error: 'late failure', reason: 'transient', attempts: 3 });
-    await store.recordError(RUN, 'R00001', { error: 'late error', reason: 'transient', attempts: 3 });
-    await store.markInProgress(RUN, 'R00001', 'w9');
-    expect(await store.get(RUN, 'R00001')).toMatchObject({ status: 'DONE', attempts: 1, workerId: 'w3' });
-    expect((await store.get(RUN, 'R00001'))?.lastError).toBeUndefined();
-  });
-
-  it('records failures and errors with their reason and attempts', async () => {
-    await store.register(RUN, vehicles(2));
-    await store.recordError(RUN, 'R00001', { error: 'HTTP 503', reason: 'transient', attempts: 1 });
-    expect(await store.get(RUN, 'R00001')).toMatchObject({ status: 'PENDING', attempts: 1, lastError: 'HTTP 503', errorReason: 'transient' });
-    await store.markFailed(RUN, 'R00002', { error: 'vehicle not found', reason: 'not_found', attempts: 1 });
-    expect(await store.get(RUN, 'R00002')).toMatchObject({
-      status: 'FAILED',
-      attempts: 1,
-      lastError: 'vehicle not found',
-      errorReason: 'not_found',
-      finishedAt: clock.now(),
-    });
-  });
-
-  it('counts every status, zeros included, and the counts add up to the rows', async () => {
-    expect(await store.counts(RUN)).toEqual({ PENDING: 0, IN_PROGRESS: 0, DONE: 0, FAILED: 0, SKIPPED: 0 });
-    await store.register(RUN, vehicles(10));
-    await store.registerSkipped(RUN, [{ ref: 'X1', reason: 'bad' }]);
-    const queue = store.queue(RUN);
-    const a = (await queue.lease('w', 30))!;
-    const b = (await queue.lease('w', 30))!;
-    await queue.lease('w', 30);
-    await store.markDone(RUN, a.ref, doneRecord);
-    await store.markFailed(RUN, b.ref, { error: 'x', reason: 'y', attempts: 1 });
-    const counts = await store.counts(RUN);
-    expect(counts).toEqual({ PENDING: 7, IN_PROGRESS: 1, DONE: 1, FAILED: 1, SKIPPED: 1 });
-    expect(Object.keys(counts).sort()).toEqual(Object.values(VehicleStatus).sort());
-    const total = Object.values(counts).reduce((s, n) => s + n, 0);
-    expect(total).toBe((await store.list(RUN)).length);
-    expect(await store.counts('2024-01-01-1')).toEqual({ PENDING: 0, IN_PROGRESS: 0, DONE: 0, FAILED: 0, SKIPPED: 0 });
-  });
-
-  it('lists the rows of a run ordered by ref', async () => {
-    await store.register(RUN, [{ ref: 'C' }, { ref: 'A', vin: 'V' }, { ref: 'B' }]);
-    await store.register('2024-05-31-2', [{ ref: 'Z' }]);
-    const rows = await store.list(RUN);
-    expect(rows.map((r) => r.ref)).toEqual(['A', 'B', 'C']);
-    expect(rows[0]).toEqual({ runId: RUN, ref: 'A', vin: 'V', status: 'PENDING', attempts: 0, updatedAt: clock.now() });
   });
 
   it('keeps everything across close and reopen', async () => {

@@ -8,7 +8,7 @@ const http503 = () => new TransientError('HTTP 503 on vehicle page', 'http_503')
 
 function setup(options: { minSamples?: number; pauseMs?: number; maxPauseMs?: number; maxPauses?: number } = {}) {
   const clock = manualClock();
-  const breaker = new CircuitBreaker({ store: new MemoryBreakerStore({ windowSize: 4 }), runId: 'r', minSamples: options.minSamples ?? 2, errorRatio: 0.6, now: clock.now });
+  const breaker = new CircuitBreaker({ store: new MemoryBreakerStore({ now: clock.now }), runId: 'r', minSamples: options.minSamples ?? 2, errorRatio: 0.6, now: clock.now });
   const gate = new PauseGate({ breaker, pauseMs: options.pauseMs ?? 1000, maxPauseMs: options.maxPauseMs ?? 8000, maxPauses: options.maxPauses ?? 5, now: clock.now });
   /** One lane's outcome, the way runJob counts it. */
   const outcome = async (admission: 'go' | 'probe', signal: 'success' | 'failure' | 'none', error = http503()) =>

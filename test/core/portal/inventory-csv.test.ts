@@ -137,16 +137,15 @@ describe('parseInventoryCsv', () => {
     expect(inputError('\n  <html><body>oops</body></html>')).toMatch(/^the portal sent an HTML page instead of the inventory CSV/);
   });
 
-  it('parses 20,000 rows in under a second', () => {
+  // How fast: `npm run bench -- --micro` measures it; a test asserts no wall time.
+  it('parses 20,000 rows, every one in order with its fields', () => {
     const lines = ['Reference Number,VIN,Year,Make,Model,Price'];
     for (let i = 0; i < 20_000; i++) lines.push(`${100000 + i},${VIN1},2019,Honda,"Accord, EX",${10000 + i}`);
-    const started = performance.now();
     const { vehicles, rejected } = parseInventoryCsv(lines.join('\r\n'), COLUMNS);
-    const ms = performance.now() - started;
-    console.log(`parseInventoryCsv, 20,000 rows: ${ms.toFixed(0)} ms`);
     expect(vehicles).toHaveLength(20_000);
     expect(rejected).toEqual([]);
-    expect(ms).toBeLessThan(1000);
+    expect(vehicles.map((v) => v.ref)).toEqual(Array.from({ length: 20_000 }, (_, i) => String(100000 + i)));
+    expect(vehicles.at(-1)).toMatchObject({ ref: '119999', vin: VIN1, attributes: { Model: 'Accord, EX', Price: '29999' } });
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LoginRejectedError } from '../../../lib/core/errors.js';
 import { SessionManager } from '../../../lib/core/portal/session-manager.js';
 import { cookie } from '../../helpers/factories.js';
-import { MemorySessionStore } from '../../../lib/adapters/local/index.js';
+import { MemorySessionStore } from '../../../lib/adapters/memory/index.js';
 
 /** A login that takes a while, so that concurrent callers really overlap. */
 function slowLogin(delayMs = 30) {

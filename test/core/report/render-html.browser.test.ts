@@ -10,7 +10,7 @@ import { launchBrowser } from '../../../lib/browser/launch.js';
 import { renderReportHtml, type RunReport } from '../../../lib/core/report/index.js';
 import { startDemoPortal, type DemoPortal } from '../../../lib/demo-portal/index.js';
 import { tempDir } from '../../helpers/fixtures.js';
-import { runAgainst } from '../../helpers/test-job.js';
+import { runAgainst } from '../../../harness/test-job.js';
 import { fixtureReport } from './fixture-report.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

@@ -29,6 +29,8 @@ describe('bench options', () => {
   it('picks the mode', () => {
     expect(parse('--cloud-model', '--per-vehicle-secs', '60').mode).toBe('cloud-model');
     expect(parse('--browser-variants', '--only', 'gpu,zygote').only).toEqual(['gpu', 'zygote']);
+    expect(parse('--micro')).toMatchObject({ mode: 'micro', repeat: 3 });
+    expect(parse('--micro', '--repeat', '1').repeat).toBe(1);
   });
 
   it('says which option is wrong, in one line', () => {
@@ -37,5 +39,6 @@ describe('bench options', () => {
     expect(() => parse('--fetch', 'auto')).toThrow(/--fetch takes browser, direct/);
     expect(() => parse('--per-vehicle-secs', '0')).toThrow('--per-vehicle-secs must be more than 0');
     expect(() => parse('--cloud-model', '--browser-variants')).toThrow(/pick one/);
+    expect(() => parse('--micro', '--cloud-model')).toThrow(/pick one/);
   });
 });

@@ -1,6 +1,6 @@
 // Runs s3rver in its own process: it needs NODE_OPTIONS=--openssl-legacy-provider (its list
 // pagination tokens use an md5-based cipher), which the test workers should not get.
-// Started by global-setup.ts; prints one JSON line {"port": N} when listening, and exits
+// Started by aws-emulators.ts; prints one JSON line {"port": N} when listening, and exits
 // when its stdin closes (the parent ended or died), removing its data directory.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,8 +1,8 @@
-import type { DemoPortal } from '../../lib/demo-portal/index.js';
-import { DEMO_CREDENTIALS } from '../../lib/demo-portal/index.js';
-import { runLocalJob, type LocalJobOptions } from '../../lib/local/local-job.js';
-import { dealerValues } from '../../lib/profiles/index.js';
-import { defaultSettings, SETTINGS, type LocalSettings } from '../../lib/settings/index.js';
+import type { DemoPortal } from '../lib/demo-portal/index.js';
+import { DEMO_CREDENTIALS } from '../lib/demo-portal/index.js';
+import { runLocalJob, type LocalJobOptions } from '../lib/local/local-job.js';
+import { dealerValues } from '../lib/profiles/index.js';
+import { defaultSettings, SETTINGS, type LocalSettings } from '../lib/settings/index.js';
 
 /** What a test changes of a local job: any option, and any setting by its name (`profile` is the profile object). */
 export type TestJobOverrides = Partial<Omit<LocalJobOptions, 'settings'>> & Partial<Omit<LocalSettings, 'profile'>>;

@@ -1,8 +1,8 @@
 import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { CloudHandlers } from '../../lib/cloud/handlers/index.js';
-import type { RunState } from '../../lib/contracts/index.js';
-import type { CloudResources } from '../emulators/aws-env.js';
+import type { CloudHandlers } from '../lib/cloud/handlers/index.js';
+import type { RunState } from '../lib/contracts/index.js';
+import type { CloudResources } from './emulators/cloud-resources.js';
 import { SqsEventSource } from './sqs-event-source.js';
 import { synthesizedStateMachine } from './state-machine.js';
 

@@ -4,10 +4,10 @@ import { dirname, join } from 'node:path';
 import { App, CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
-import { HandlerEntry } from '../../lib/contracts/index.js';
-import { FleetPdfStack } from '../../lib/infra/fleetpdf-stack.js';
-import { optionsFromContext } from '../../lib/infra/options.js';
-import { projectRoot } from '../../lib/infra/worker-function.js';
+import { HandlerEntry } from '../lib/contracts/index.js';
+import { FleetPdfStack } from '../lib/infra/fleetpdf-stack.js';
+import { optionsFromContext } from '../lib/infra/options.js';
+import { projectRoot } from '../lib/infra/worker-function.js';
 
 /**
  * Synthesizes the real stack for assertions with bundling skipped

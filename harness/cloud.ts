@@ -1,8 +1,8 @@
 import { ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
-import { cloudHandlers, type CloudHandlers } from '../../lib/cloud/handlers/index.js';
-import { createCloudRuntime, type CloudRuntime } from '../../lib/cloud/runtime.js';
-import { startDemoPortal, type DemoPortal, type DemoPortalOptions } from '../../lib/demo-portal/index.js';
-import { createCloudResources, type CloudResources } from '../emulators/cloud-resources.js';
+import { cloudHandlers, type CloudHandlers } from '../lib/cloud/handlers/index.js';
+import { createCloudRuntime, type CloudRuntime } from '../lib/cloud/runtime.js';
+import { startDemoPortal, type DemoPortal, type DemoPortalOptions } from '../lib/demo-portal/index.js';
+import { createCloudResources, type CloudResources } from './emulators/cloud-resources.js';
 
 /** What a cloud test gets: the portal, the resources, the functions' environment and a container's handlers. */
 export interface CloudFixture {

@@ -1,6 +1,6 @@
 import type { CfnResource } from 'aws-cdk-lib';
-import { FunctionName } from '../../lib/contracts/index.js';
-import { removeSynthDirsSince, synthDirsMark, synthStack } from '../infra/synth.js';
+import { FunctionName } from '../lib/contracts/index.js';
+import { removeSynthDirsSince, synthDirsMark, synthStack } from './synth.js';
 
 /** The account and region of the fake ARNs. */
 export const FAKE_ACCOUNT = '123456789012';

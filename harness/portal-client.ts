@@ -1,7 +1,7 @@
 import { PDFArray, PDFDocument, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
-import { DEMO_CREDENTIALS } from '../../lib/demo-portal/index.js';
+import { DEMO_CREDENTIALS } from '../lib/demo-portal/index.js';
 
-/** A tiny HTTP client with a cookie jar; never follows redirects, so tests see each hop. */
+/** A tiny HTTP client of the demo portal with a cookie jar; never follows redirects, so tests see each hop (the bench uses it too). */
 export class PortalClient {
   readonly cookies = new Map<string, string>();
   constructor(readonly baseUrl: string) {}

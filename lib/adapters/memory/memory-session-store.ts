@@ -3,8 +3,10 @@ import type { PortalSession } from '../../core/types.js';
 import type { MemorySessionStoreOptions } from './types.js';
 
 /**
- * The shared portal session of one process (the local mode runs one). Sessions are copied in
- * and out so a caller mutating its cookies cannot change what the other workers see.
+ * The shared portal session of one process (the local mode runs one; tests share one instance
+ * between workers). Sessions are copied in and out so a caller mutating its cookies cannot
+ * change what the other workers see. The lock follows DynamoSessionStore: free, expired or
+ * already ours can be taken; only its owner releases it.
  */
 export class MemorySessionStore implements SessionStore {
   readonly #now: () => number;

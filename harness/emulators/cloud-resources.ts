@@ -5,10 +5,10 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ResourceEnv, SessionTableKeys, TrackingTableKeys, type ResourceEnvName } from '../../lib/contracts/index.js';
-import type { AwsEmulatorEndpoints } from './global-setup.js';
+import type { AwsEmulatorEndpoints } from './aws-emulators.js';
 
 /**
- * Test-side half of the emulators (global-setup.ts starts them): point the AWS SDK at them
+ * The users' half of the emulators (aws-emulators.ts starts them): point the AWS SDK at them
  * and create fresh, uniquely named resources per test file.
  *
  * ```ts
