@@ -1,5 +1,5 @@
 import { CSV_COLUMNS, STATUS_ALL } from './constants.js';
-import { csvLine } from './csv.js';
+import { toCsv } from '../core/csv.js';
 import { createRandom, pick, randomInt } from './prng.js';
 import type { DemoVehicle } from './types.js';
 import { VIN_ALPHABET, buildVin } from './vin.js';
@@ -127,8 +127,5 @@ export function vehicleCsvValues(v: DemoVehicle): string[] {
 
 /** The export: header, the (filtered) vehicles, then the extra rows mapped onto the header. */
 export function inventoryCsv(vehicles: readonly DemoVehicle[], extraRows: ReadonlyArray<Record<string, string>> = []): string {
-  const parts = [csvLine(CSV_COLUMNS)];
-  for (const v of vehicles) parts.push(csvLine(vehicleCsvValues(v)));
-  for (const row of extraRows) parts.push(csvLine(CSV_COLUMNS.map((c) => row[c] ?? '')));
-  return parts.join('');
+  return toCsv([CSV_COLUMNS, ...vehicles.map(vehicleCsvValues), ...extraRows.map((row) => CSV_COLUMNS.map((c) => row[c] ?? ''))]);
 }

@@ -1,6 +1,6 @@
 export { buildReport, compareRefs, percentile } from './build-report.js';
 export type { BuildReportInput } from './build-report.js';
-export { manifestCsv, csvField } from './manifest.js';
+export { manifestCsv } from './manifest.js';
 export { formatSummary } from './summary.js';
 export { reportCounters } from './report-counters.js';
 export type { RunFigures } from './report-counters.js';

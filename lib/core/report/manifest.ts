@@ -1,3 +1,4 @@
+import { toCsv } from '../csv.js';
 import type { TrackingRow } from '../ports.js';
 import { VehicleStatus } from '../types.js';
 import { compareRefs } from './build-report.js';
@@ -6,11 +7,11 @@ const HEADER = ['ref', 'status', 'bytes', 'sha256', 'attempts', 'error'];
 
 /** manifest.csv: one line per ref, ordered by ref: `ref,status,bytes,sha256,attempts,error`. */
 export function manifestCsv(rows: TrackingRow[]): string {
-  const lines = [HEADER.join(',')];
-  for (const row of [...rows].sort((a, b) => compareRefs(a.ref, b.ref))) {
-    const done = row.status === VehicleStatus.DONE;
-    lines.push(
-      [
+  const lines = [...rows]
+    .sort((a, b) => compareRefs(a.ref, b.ref))
+    .map((row) => {
+      const done = row.status === VehicleStatus.DONE;
+      return [
         row.ref,
         row.status,
         done && row.bytes !== undefined ? String(row.bytes) : '',
@@ -18,15 +19,7 @@ export function manifestCsv(rows: TrackingRow[]): string {
         String(row.attempts),
         // A DONE row may keep the error of an earlier attempt; the manifest shows it for the others only.
         done ? '' : (row.lastError ?? ''),
-      ]
-        .map(csvField)
-        .join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** RFC 4180: quote fields with a quote, comma, line break or surrounding space; double the quotes. */
-export function csvField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+      ];
+    });
+  return toCsv([HEADER, ...lines], { eol: '\n' });
 }
