@@ -11,7 +11,8 @@ import { VehicleStatus } from '../core/types.js';
 import { S3Keys, SHA256_METADATA_KEY } from '../contracts/index.js';
 import { describeAwsFailure } from './aws-failures.js';
 import type { OpsContext } from './context.js';
-import { openTemp, removeStaleTemps, sha256OfFile, writeFileAtomic } from './local-files.js';
+import { openTemp, removeTempFiles, writeFileAtomic } from '../system/atomic-file.js';
+import { sha256OfFile } from './local-files.js';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -84,7 +85,7 @@ export async function pullRun(options: PullOptions): Promise<PullResult> {
   options.onListed?.(counts);
   if (rows.length === 0) return result;
   await mkdir(dir, { recursive: true });
-  await removeStaleTemps(dir);
+  await removeTempFiles(dir);
   const report = () => {
     const { total, downloaded, alreadyThere, failed, inFlight } = result;
     options.onProgress?.({ total, downloaded, alreadyThere, failed, inFlight });

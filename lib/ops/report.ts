@@ -7,7 +7,7 @@ import { formatSummary } from '../core/report/summary.js';
 import type { RunReport } from '../core/report/types.js';
 import { S3Keys } from '../contracts/index.js';
 import type { OpsContext } from './context.js';
-import { writeFileAtomic } from './local-files.js';
+import { writeFileAtomic } from '../system/atomic-file.js';
 
 /** The fields formatSummary reads; the rest of report.json passes through untouched. */
 const SummarisableReport = z.looseObject({

@@ -12,10 +12,7 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 /** Extension of a stored document. */
 export const PDF_EXTENSION = '.pdf';
 
-/** Suffix of a document being written; such files are never read as documents. */
-export const TEMP_SUFFIX = '.tmp';
-
-/** File names are at most 255 bytes; the temp name adds a dot, `.pdf.`, a random part and `.tmp`. */
+/** File names are at most 255 bytes; the temp name adds a dot, `.pdf.`, a random part and `.part`. */
 export const MAX_REF_BYTES = 200;
 
 /** A lock file with no readable pid younger than this is a run that is just starting, not a stale lock. */

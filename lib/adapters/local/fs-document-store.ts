@@ -1,16 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { readdirSync, unlinkSync, type Dirent } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { VehicleFailedError } from '../../core/errors.js';
 import type { DocumentStore } from '../../core/ports.js';
-import { PDF_EXTENSION, TEMP_SUFFIX } from './constants.js';
+import { isTempFile, openTemp, type TempFile } from '../../system/atomic-file.js';
+import { PDF_EXTENSION } from './constants.js';
 import { DirectorySync } from './directory-sync.js';
 import { assertSafeRef, assertSafeRunId } from './safe-name.js';
 
 /**
  * Verified PDFs as `<outDir>/<runId>/<ref>.pdf`. A document is written to a dot-named temp
- * file, fsynced, then renamed over the final name: rename is atomic within a folder, so the
+ * file (lib/system/atomic-file.ts), fsynced, then renamed over the final name: rename is atomic within a folder, so the
  * final name only ever holds a complete document, whatever crashes when. put() returns once
  * the rename itself is durable too (the folder fsynced, shared by concurrent puts): a
  * document the tracker then marks DONE is on disk.
@@ -45,40 +45,30 @@ export class FsDocumentStore implements DocumentStore {
   async put(runId: string, ref: string, bytes: Buffer, _sha256: string): Promise<string> {
     const path = this.pathFor(runId, ref);
     const folder = dirname(path);
-    const tmp = join(folder, `.${ref}${PDF_EXTENSION}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
-    const handle = await this.#openTemp(folder, tmp);
+    const temp = await this.#openTemp(folder, path);
     try {
-      await handle.writeFile(bytes);
-      // Without the fsync a power cut after the rename can leave an empty file under the final name.
-      await handle.sync();
+      await temp.handle.writeFile(bytes);
     } catch (error) {
-      await handle.close().catch(() => undefined);
-      await unlink(tmp).catch(() => undefined);
+      await temp.discard();
       throw error;
     }
-    await handle.close();
-    try {
-      await rename(tmp, path);
-    } catch (error) {
-      await unlink(tmp).catch(() => undefined);
-      throw error;
-    }
+    await temp.commit();
     await this.#folders.get(folder)!.sync();
     return this.keyFor(runId, ref);
   }
 
-  /** Create the temp file, creating the run folder the first time (or again, if it was removed). */
-  async #openTemp(folder: string, tmp: string) {
+  /** A temp file beside `path`, creating the run folder the first time (or again, if it was removed). */
+  async #openTemp(folder: string, path: string): Promise<TempFile> {
     if (this.#folders.has(folder)) {
       try {
-        return await open(tmp, 'wx');
+        return await openTemp(path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
     }
     await mkdir(folder, { recursive: true });
     if (!this.#folders.has(folder)) this.#folders.set(folder, new DirectorySync(folder));
-    return open(tmp, 'wx');
+    return openTemp(path);
   }
 
   async get(runId: string, ref: string): Promise<Buffer | undefined> {
@@ -104,7 +94,7 @@ export class FsDocumentStore implements DocumentStore {
     }
     let removed = 0;
     for (const entry of entries) {
-      if (!entry.isFile() || !entry.name.endsWith(TEMP_SUFFIX)) continue;
+      if (!entry.isFile() || !isTempFile(entry.name)) continue;
       try {
         unlinkSync(join(folder, entry.name));
         removed += 1;

@@ -104,12 +104,13 @@ describe('FsDocumentStore', () => {
 
   it('cleanTemp removes temp files a crash left behind, and nothing else', async () => {
     await docs.put(RUN, 'A', pdf('a'), 'sha');
-    writeFileSync(join(folder, '.B.pdf.0a1b2c3d4e5f.tmp'), '%PDF-half');
-    writeFileSync(join(folder, 'report.json.1234.tmp'), '{');
+    writeFileSync(join(folder, '.B.pdf.0a1b2c3d4e5f.part'), '%PDF-half');
+    writeFileSync(join(folder, '.report.json.0123456789ab.part'), '{');
     writeFileSync(join(folder, 'report.json'), '{}');
-    mkdirSync(join(folder, 'odd.tmp'));
+    writeFileSync(join(folder, 'notes.part'), 'a file of the user\'s');
+    mkdirSync(join(folder, '.odd.pdf.0123456789ab.part'));
     expect(docs.cleanTemp(RUN)).toBe(2);
-    expect(readdirSync(folder).sort()).toEqual(['A.pdf', 'odd.tmp', 'report.json']);
+    expect(readdirSync(folder).sort()).toEqual(['.odd.pdf.0123456789ab.part', 'A.pdf', 'notes.part', 'report.json']);
     expect(docs.cleanTemp(RUN)).toBe(0);
     expect(docs.cleanTemp('2020-01-01-1')).toBe(0);
   });
