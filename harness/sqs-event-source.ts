@@ -6,7 +6,7 @@ export interface SqsEventSourceOptions {
   sqs: SQSClient;
   queueUrl: string;
   queueArn: string;
-  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
   /** The mapping's ScalingConfig.MaximumConcurrency: invocations in flight at most. */
   maxConcurrency: number;
   /** @default 1 */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import type { Credentials } from '../core/types.js';
 

@@ -31,5 +31,6 @@ export class Output {
 
 /** Logs and CI consoles get ASCII only (the seeds' Windows consoles choked on anything else). */
 export function toAscii(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the class names the control characters that are kept
   return text.replace(/[^\x09\x0a\x0d\x20-\x7e]/g, '?');
 }

@@ -104,7 +104,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
   const verify: VerifyDocument = async (body, vehicle) => verifyDocument(body, vehicle);
   const startedAt = Date.now();
   let peakRssMb = 0;
-  let onWorkEnd: (() => Promise<void>) | void = undefined;
+  let onWorkEnd: (() => Promise<void>) | undefined;
   // Every 5 s: a sample walks every Chromium process's memory map (a few ms of kernel time);
   // once a second it took a few percent of a core from the workers. The bench samples finer.
   const rssTimer = setInterval(() => {
@@ -143,7 +143,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
         retries: values.retries,
       };
     };
-    onWorkEnd = options.onStart?.({ runId, folder, total, snapshot });
+    onWorkEnd = options.onStart?.({ runId, folder, total, snapshot }) || undefined;
 
     const breaker = new CircuitBreaker({
       store: new MemoryBreakerStore({ bucketSecs: settings.breakerBucketSecs }),

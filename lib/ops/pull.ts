@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { awsErrorName } from '../adapters/aws/aws-errors.js';
 import { CriticalError, firstLine, type FleetPdfError } from '../core/errors.js';
@@ -146,7 +146,7 @@ async function pullOne(ctx: OpsContext, runId: string, row: TrackingRow, dir: st
 
 /** Stream an object into a temp file while hashing it; rename it over `path` only if it is the recorded document. */
 async function downloadVerified(s3: S3Client, bucket: string, key: string, path: string, recorded: string): Promise<void> {
-  let out;
+  let out: GetObjectCommandOutput;
   try {
     out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
 import { InputError } from '../core/errors.js';
 import { awsErrorName } from '../adapters/aws/aws-errors.js';
 import { STACK_NAME_ENV, type StackOutput } from '../contracts/index.js';
@@ -47,7 +47,7 @@ export function defaultStackName(cwd = process.cwd(), env: NodeJS.ProcessEnv = p
 
 /** DescribeStacks by name: the outputs, or one line saying the stack is not there. */
 export async function readStackOutputs(cloudformation: CloudFormationClient, stackName: string): Promise<StackOutputs> {
-  let stack;
+  let stack: Stack | undefined;
   try {
     const out = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
     stack = out.Stacks?.[0];

@@ -55,7 +55,8 @@ function summarize(tree: ProcessInfo[], rootPid: number): MemorySample {
     if (proc.pid === rootPid) rootKb = proc.memoryKb;
     if (proc.chromiumType) {
       chromiumKb += proc.memoryKb;
-      const slot = (byType[proc.chromiumType] ??= { processes: 0, kb: 0 });
+      byType[proc.chromiumType] ??= { processes: 0, kb: 0 };
+      const slot = byType[proc.chromiumType]!;
       slot.processes += 1;
       slot.kb += proc.memoryKb;
     }

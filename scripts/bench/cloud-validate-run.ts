@@ -26,7 +26,7 @@ export async function measureOfflineRun(run: ValidationRunPlan, plan: Validation
     const awsRequestSecs = await measureAwsRequest(env.resources);
     const tap = tapQueue(env.resources.clients.sqs);
     const startedAt = Date.now();
-    let result;
+    let result: Awaited<ReturnType<typeof runOfflineCloud>>;
     try {
       result = await runOfflineCloud({ resources: env.resources, handlers: env.handlers, context, waitMs: { Wait: plan.waitMs } });
     } finally {

@@ -211,7 +211,8 @@ async function cloudModel(options: BenchOptions, portal: PortalShape, machine: M
         formatSeedsCase(seeds, SEEDS_CASE.perVehicleSecs, SEEDS_CASE.minutesTarget, SEEDS_CASE.ratioTarget),
         ...rows.flatMap((r) => r.warnings.map((w) => `! ${r.vehicles} vehicles at ${r.concurrency}: ${w}`)),
         ...(validation ? [formatCloudValidation(validation)] : []),
-      ].join('\n') + '\n',
+        '',
+      ].join('\n'),
     );
   }
   if (validation?.runs.some((r) => !r.predicted)) return 1;

@@ -4,7 +4,7 @@ import type { TestJobOverrides } from '../../harness/test-job.js';
 import { startCli, type CliResult } from '../../harness/cli.js';
 import { checkInvariants, doneRefs, type InvariantResult } from './invariants.js';
 import { runLocal, sleep, tempOut, withPortal, type LocalRun } from './harness.js';
-import type { Scenario, ScenarioOptions, ScenarioResult } from './types.js';
+import type { Scenario, ScenarioResult } from './types.js';
 
 type Measured = Omit<ScenarioResult, 'ok' | 'wallSeconds'>;
 
@@ -28,7 +28,6 @@ function measured(name: string, vehicles: number, inv: InvariantResult, problems
 /** The common shape: one in-process local run against a portal with faults, then the invariants. */
 async function localScenario(
   name: string,
-  opts: ScenarioOptions,
   vehicles: number,
   portalOptions: DemoPortalOptions,
   jobOptions: (portal: DemoPortal) => TestJobOverrides,
@@ -62,14 +61,14 @@ const fiveXx: Scenario = {
   name: '5xx',
   description: 'transient 500/502/503 on 10% of protected requests',
   defaultVehicles: 150,
-  run: (o) => localScenario('5xx', o, o.vehicles ?? 150, { faults: '5xx=0.1' }, () => ({})),
+  run: (o) => localScenario('5xx', o.vehicles ?? 150, { faults: '5xx=0.1' }, () => ({})),
 };
 
 const hang: Scenario = {
   name: 'hang',
   description: '2% of protected requests never answer (4 s step timeout)',
   defaultVehicles: 150,
-  run: (o) => localScenario('hang', o, o.vehicles ?? 150, { faults: 'hang=0.02' }, () => ({ stepTimeoutSecs: 4 })),
+  run: (o) => localScenario('hang', o.vehicles ?? 150, { faults: 'hang=0.02' }, () => ({ stepTimeoutSecs: 4 })),
 };
 
 const ratelimit: Scenario = {
@@ -77,7 +76,7 @@ const ratelimit: Scenario = {
   description: '429 above 3 requests in flight (8 workers)',
   defaultVehicles: 150,
   run: (o) =>
-    localScenario('ratelimit', o, o.vehicles ?? 150, { faults: 'ratelimit=3', pdfLatencyMs: 20 }, () => ({}), (portal, run, _p, notes) => {
+    localScenario('ratelimit', o.vehicles ?? 150, { faults: 'ratelimit=3', pdfLatencyMs: 20 }, () => ({}), (portal, run, _p, notes) => {
       notes.ratelimited = portal.stats().faultsInjected.ratelimit;
       if (run.report.concurrency_lowest !== undefined) notes.concurrency_lowest = run.report.concurrency_lowest;
     }),
@@ -88,7 +87,7 @@ const session: Scenario = {
   description: 'session expires every 100 requests, kicked every 150: one login per refresh, not per worker',
   defaultVehicles: 200,
   run: (o) =>
-    localScenario('session', o, o.vehicles ?? 200, { faults: 'expire=100,kick=150' }, () => ({}), (portal, run, problems, notes) => {
+    localScenario('session', o.vehicles ?? 200, { faults: 'expire=100,kick=150' }, () => ({}), (portal, run, problems, notes) => {
       const s = portal.stats();
       notes.logins = s.logins;
       notes.expired = s.sessionsEnded.expired;
@@ -107,7 +106,7 @@ const interfere: Scenario = {
   description: "5% of PDF requests answered with the session's current (other) vehicle",
   defaultVehicles: 150,
   run: (o) =>
-    localScenario('interfere', o, o.vehicles ?? 150, { faults: 'interfere=0.05' }, () => ({}), (portal, run, problems, notes) => {
+    localScenario('interfere', o.vehicles ?? 150, { faults: 'interfere=0.05' }, () => ({}), (portal, run, problems, notes) => {
       const served = portal.stats().wrongPdfServed;
       notes.wrong_served = served;
       notes.wrong_rejected = run.report.wrong_documents_rejected;
@@ -126,7 +125,6 @@ const down: Scenario = {
     let downAt = -1;
     return localScenario(
       'down',
-      o,
       vehicles,
       { pdfLatencyMs: 20 },
       (portal) => {

@@ -94,7 +94,7 @@ describe('unusable output folder or tracking database: exit 2, one line, nothing
     expect(result.code).toBe(2);
     expect(errorLines(result)).toEqual([expect.stringMatching(/tracking database .*fleetpdf\.db .*(not a valid SQLite database|cannot use)/)]);
     expect(sha(dbPath)).toBe(before);
-    expect(existsSync(dbPath + '-wal') ? readFileSync(dbPath + '-wal').length : 0).toBe(0);
+    expect(existsSync(`${dbPath}-wal`) ? readFileSync(`${dbPath}-wal`).length : 0).toBe(0);
     expectPdfsIntact(dir);
     expect(portal.stats().pdfRequests).toBeGreaterThan(0);
   });

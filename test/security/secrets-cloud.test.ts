@@ -43,7 +43,10 @@ describe('cloud run: no password or session cookie in logs, reports or tracking 
     logger.setLogLevel('DEBUG');
     const keep = (chunk: unknown) => captured.push(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
     for (const stream of [process.stdout, process.stderr]) {
-      spies.push(vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown) => (keep(chunk), true)) as never));
+      spies.push(vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown) => {
+        keep(chunk);
+        return true;
+      }) as never));
     }
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
       spies.push(vi.spyOn(console, method).mockImplementation((...args: unknown[]) => keep(args.map(String).join(' '))));

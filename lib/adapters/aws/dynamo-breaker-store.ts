@@ -74,7 +74,7 @@ export class DynamoBreakerStore implements BreakerStore {
   async state(runId: string): Promise<BreakerTrip | undefined> {
     const out = await this.#db.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: breakerKey(runId) }, ConsistentRead: true }));
     const item = out.Item;
-    if (!item || item.open !== true) return undefined;
+    if (item?.open !== true) return undefined;
     return { reason: String(item.reason ?? 'unknown'), critical: item.critical === true, openedAt: Number(item.openedAt ?? 0) };
   }
 

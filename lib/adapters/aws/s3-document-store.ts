@@ -102,7 +102,7 @@ export class S3DocumentStore implements DocumentStore {
       );
       for (const object of out.Contents ?? []) {
         const key = object.Key;
-        if (!key || !key.endsWith(PDF_SUFFIX)) continue;
+        if (!key?.endsWith(PDF_SUFFIX)) continue;
         const ref = key.slice(prefix.length, -PDF_SUFFIX.length);
         if (ref === '' || ref.includes('/')) continue;
         const pdf: StoredPdf = { ref, key, size: object.Size ?? 0 };

@@ -4,6 +4,7 @@ import { parseVehicleMessage } from '../../adapters/aws/index.js';
 import { breakerSignal, decideAttempt, type AttemptEffects } from '../../core/attempt/index.js';
 import type { BreakerObservation } from '../../core/breaker/index.js';
 import { processVehicle } from '../../core/pipeline/process-vehicle.js';
+import type { Outcome } from '../../core/types.js';
 import type { VehicleMessage } from '../../contracts/index.js';
 import { logger, metrics, MetricUnit } from '../observability.js';
 import type { CloudRuntime } from '../runtime.js';
@@ -44,7 +45,7 @@ export function handleVehicleRecord(rt: CloudRuntime): (record: SQSRecord) => Pr
 
     const lane = rt.lanes.acquire();
     let effects: AttemptEffects;
-    let outcome;
+    let outcome: Outcome;
     try {
       outcome = await processVehicle(
         { ...message, attempts },

@@ -90,9 +90,11 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
   let stop: { reason: string; error: FleetPdfError } | undefined;
   const stopped = () => stop !== undefined || options.signal?.aborted === true;
   const tally = (workerId: string): PerWorkerStats => {
-    let t = tallies.get(workerId);
-    if (!t) tallies.set(workerId, (t = { worker: workerId, succeeded: 0, failed: 0, retries: 0, busy_seconds: 0 }));
-    return t;
+    const known = tallies.get(workerId);
+    if (known) return known;
+    const fresh = { worker: workerId, succeeded: 0, failed: 0, retries: 0, busy_seconds: 0 };
+    tallies.set(workerId, fresh);
+    return fresh;
   };
 
   const watchdog = setInterval(() => {

@@ -50,7 +50,7 @@ export function onLoginPage(page: Page, profile: PortalProfile): boolean {
  */
 export async function acceptLicenseIfShown(page: Page, profile: PortalProfile, ctx: StepContext): Promise<boolean> {
   const license = profile.license;
-  if (!license || !license.urlPattern.test(new URL(page.url()).pathname)) return false;
+  if (!license?.urlPattern.test(new URL(page.url()).pathname)) return false;
   const [answer] = await Promise.all([
     page.waitForResponse((r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame(), {
       timeout: ctx.stepTimeoutMs,

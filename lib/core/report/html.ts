@@ -8,6 +8,7 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
  */
 export function esc(value: unknown): string {
   return String(value ?? '')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it replaces
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
     .replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }

@@ -344,7 +344,7 @@ function literalString(bytes: Uint8Array, start: number): [Uint8Array, number] {
   }
   return [Uint8Array.from(out), i];
 }
-const ESCAPES: Record<number, number> = { 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x62: 0x08, 0x66: 0x0c };
+const ESCAPES: Record<number, number> = { 110: 0x0a, 114: 0x0d, 116: 0x09, 98: 0x08, 102: 0x0c };
 
 /** A `<...>` string; an odd final digit counts as followed by 0. */
 function hexString(bytes: Uint8Array, start: number): [Uint8Array, number] {

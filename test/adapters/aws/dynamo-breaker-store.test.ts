@@ -42,5 +42,8 @@ circuitBreakerContract('the DynamoDB store (dynalite), a store per container', {
     const res = await resources();
     return new DynamoBreakerStore({ client: res.clients.dynamodb, tableName: res.sessionTable });
   },
-  runId: () => `breaker-contract-${(runs += 1)}`,
+  runId: () => {
+    runs += 1;
+    return `breaker-contract-${runs}`;
+  },
 });

@@ -33,5 +33,8 @@ runCounterStoreContract('DynamoDB (dynalite), two containers on one table', {
     const make = () => new DynamoRunCounters({ client: shared!.clients.dynamodb, tableName: shared!.sessionTable });
     return [make(), make()];
   },
-  runId: () => `contract-${(runs += 1)}`,
+  runId: () => {
+    runs += 1;
+    return `contract-${runs}`;
+  },
 });

@@ -7,5 +7,8 @@ runCounterStoreContract('memory', {
     const store = new MemoryRunCounterStore();
     return [store, store];
   },
-  runId: () => `run-${(runs += 1)}`,
+  runId: () => {
+    runs += 1;
+    return `run-${runs}`;
+  },
 });

@@ -133,7 +133,7 @@ describe('report.html in the Chromium we ship', () => {
       expect(sum(/(\d+) failed/)).toBe(report.failed);
       const workers = await loaded.page.$$eval('#workers svg > g', (gs) => gs.map((g) => g.textContent ?? ''));
       expect(workers).toHaveLength(report.per_worker.length);
-      report.per_worker.forEach((w, i) => expect(workers[i]).toContain(`${w.succeeded} done \u00b7 ${w.failed} failed`));
+      for (const [i, w] of report.per_worker.entries()) expect(workers[i]).toContain(`${w.succeeded} done \u00b7 ${w.failed} failed`);
     });
   });
 

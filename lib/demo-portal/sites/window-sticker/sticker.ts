@@ -21,7 +21,10 @@ export function getVehicle(state: StickerSiteState) {
     const session = requireSession(ctx, req, res, { protectedRoute: true });
     if (!session) return;
     const v = ctx.byRef.get(ref);
-    if (!v) return notFound(res, ref);
+    if (!v) {
+      notFound(res, ref);
+      return;
+    }
     session.currentRef = v.ref;
     const title = `${v.year} ${v.make} ${v.model} ${v.trim}`;
     sendHtml(
