@@ -9,11 +9,8 @@ import { acknowledgeWildcardResource } from './nag.js';
 export const RUNS_PREFIX = 'runs/';
 
 export interface PdfBucketProps {
-  /**
-   * Days after which objects under `runs/` expire.
-   * @default 90
-   */
-  readonly runRetentionDays?: number;
+  /** Days after which objects under `runs/` expire (the runRetentionDays setting). */
+  readonly runRetentionDays: number;
   /**
    * Empty and delete the buckets with the stack (a custom resource deletes the objects).
    * Otherwise the buckets and their PDFs stay when the stack is deleted.
@@ -37,7 +34,7 @@ export class PdfBucket extends Construct {
   readonly bucket: Bucket;
   readonly accessLogsBucket: Bucket;
 
-  constructor(scope: Construct, id: string, props: PdfBucketProps = {}) {
+  constructor(scope: Construct, id: string, props: PdfBucketProps) {
     super(scope, id);
     // S3 log delivery through a bucket policy instead of an ACL, whatever flags the app sets.
     this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
@@ -67,7 +64,7 @@ export class PdfBucket extends Construct {
         {
           id: 'expire-runs',
           prefix: RUNS_PREFIX,
-          expiration: Duration.days(props.runRetentionDays ?? 90),
+          expiration: Duration.days(props.runRetentionDays),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],

@@ -47,16 +47,10 @@ export interface RunStateMachineProps {
   readonly enqueue: WorkerFunction;
   readonly progress: WorkerFunction;
   readonly report: WorkerFunction;
-  /**
-   * Seconds between two progress polls.
-   * @default 30
-   */
-  readonly pollIntervalSecs?: number;
-  /**
-   * Seconds a paused run (circuit breaker open) waits before each resume probe.
-   * @default 60
-   */
-  readonly pauseSecs?: number;
+  /** Seconds between two progress polls (the pollIntervalSecs setting). */
+  readonly pollIntervalSecs: number;
+  /** Seconds a paused run (circuit breaker open) waits before each resume probe (the pauseSecs setting). */
+  readonly pauseSecs: number;
   /**
    * Longest a run may take, in hours.
    * @default 24
@@ -115,7 +109,7 @@ export class RunStateMachine extends Construct {
     const enqueue = task(RunStateName.ENQUEUE, props.enqueue).addCatch(failed, { errors: ['States.ALL'] });
     const wait = new Wait(this, RunStateName.WAIT, {
       stateName: RunStateName.WAIT,
-      time: WaitTime.duration(Duration.seconds(props.pollIntervalSecs ?? 30)),
+      time: WaitTime.duration(Duration.seconds(props.pollIntervalSecs)),
     });
     const progress = task(RunStateName.PROGRESS, props.progress);
     const report = task(RunStateName.REPORT, props.report);
@@ -132,7 +126,7 @@ export class RunStateMachine extends Construct {
     );
     const cooldown = new Wait(this, RunStateName.COOLDOWN, {
       stateName: RunStateName.COOLDOWN,
-      time: WaitTime.duration(Duration.seconds(props.pauseSecs ?? 60)),
+      time: WaitTime.duration(Duration.seconds(props.pauseSecs)),
     });
     const resume = task(RunStateName.RESUME, props.login).addCatch(failed, { errors: ['States.ALL'] });
     cooldown.next(resume).next(

@@ -10,11 +10,8 @@ export interface VehicleQueueProps {
    * (and the event source's retries) may still be working on it.
    */
   readonly visibilityTimeout: Duration;
-  /**
-   * Receives before a message moves to the dead-letter queue: the attempts per vehicle.
-   * @default 3
-   */
-  readonly maxReceiveCount?: number;
+  /** Receives before a message moves to the dead-letter queue: the attempts per vehicle (the maxAttempts setting). */
+  readonly maxReceiveCount: number;
   /**
    * How long a message stays in the dead-letter queue, in days (SQS allows up to 14).
    * @default 14
@@ -49,7 +46,7 @@ export class VehicleQueue extends Construct {
       throw new Error(`VehicleQueue: queue name "${queueName}" must be 1-76 letters, digits, "-" or "_"`);
     }
     this.visibilityTimeout = props.visibilityTimeout;
-    this.maxReceiveCount = props.maxReceiveCount ?? 3;
+    this.maxReceiveCount = props.maxReceiveCount;
 
     // The source queue's ARN, built from its name: the DLQ's RedriveAllowPolicy must not
     // reference the queue resource (the queue's RedrivePolicy references the DLQ).
