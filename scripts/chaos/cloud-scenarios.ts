@@ -1,3 +1,4 @@
+import './quiet-powertools.js';
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { VehicleStatus } from '../../lib/core/types.js';
 import { verifyDocument } from '../../lib/core/verify/index.js';
@@ -18,9 +19,6 @@ async function useEmulators(): Promise<void> {
   emulators ??= startAwsEmulators();
   applyEmulatorEnv((await emulators).endpoints);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= '1';
-  // The handlers' Powertools logger and metrics read these when first imported (below).
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 }
 
 /** Stop the emulators if a cloud scenario started them. */
