@@ -17,6 +17,8 @@ export interface TempFile {
   commit(): Promise<void>;
   /** Close and remove it. */
   discard(): Promise<void>;
+  /** Write `data`, then commit; on a failed write, discard and rethrow. */
+  writeAndCommit(data: Buffer | string): Promise<void>;
 }
 
 /** A temp file beside `path`, created exclusively (ENOENT when the folder is missing). */
@@ -30,37 +32,40 @@ export async function openTemp(path: string): Promise<TempFile> {
       await handle.close();
     }
   };
+  const discard = async () => {
+    await close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+  };
+  const commit = async () => {
+    try {
+      // Without the fsync a power cut after the rename can leave an empty file under the final name.
+      await handle.sync();
+      await close();
+      await rename(temp, path);
+    } catch (error) {
+      await discard();
+      throw error;
+    }
+  };
   return {
     handle,
-    async commit() {
+    commit,
+    discard,
+    async writeAndCommit(data) {
       try {
-        // Without the fsync a power cut after the rename can leave an empty file under the final name.
-        await handle.sync();
-        await close();
-        await rename(temp, path);
+        await handle.writeFile(data);
       } catch (error) {
-        await close().catch(() => undefined);
-        await unlink(temp).catch(() => undefined);
+        await discard();
         throw error;
       }
-    },
-    async discard() {
-      await close().catch(() => undefined);
-      await unlink(temp).catch(() => undefined);
+      await commit();
     },
   };
 }
 
 /** Write a whole file so that `path` only ever holds the old or the new content. */
 export async function writeFileAtomic(path: string, data: Buffer | string): Promise<void> {
-  const temp = await openTemp(path);
-  try {
-    await temp.handle.writeFile(data);
-  } catch (error) {
-    await temp.discard();
-    throw error;
-  }
-  await temp.commit();
+  await (await openTemp(path)).writeAndCommit(data);
 }
 
 /** Remove the temp files an interrupted write left in `dir`. Returns how many. */

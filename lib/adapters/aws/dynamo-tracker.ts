@@ -9,6 +9,7 @@ import {
 import pLimit from 'p-limit';
 import { TransientError } from '../../core/errors.js';
 import type { DoneRecord, Tracker, TrackingRow } from '../../core/ports.js';
+import { trackingRow } from '../../core/tracking-row.js';
 import { VehicleStatus, type Vehicle } from '../../core/types.js';
 import { TrackingTableKeys } from '../../contracts/index.js';
 import { documentClient, isConditionalCheckFailed, retryDelayMs, sleep } from './aws-errors.js';
@@ -97,7 +98,7 @@ export class DynamoTracker implements Tracker {
     const out = await this.#db.send(
       new GetCommand({ TableName: this.tableName, Key: { [PK]: runId, [SK]: ref }, ConsistentRead: true }),
     );
-    return out.Item && toTrackingRow(out.Item as TrackingItem);
+    return out.Item && trackingRow({ ...(out.Item as TrackingItem), attempts: (out.Item as TrackingItem).attempts ?? 0 });
   }
 
   async markInProgress(runId: string, ref: string, workerId: string): Promise<void> {
@@ -187,7 +188,7 @@ export class DynamoTracker implements Tracker {
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of out.Items ?? []) rows.push(toTrackingRow(item as TrackingItem));
+      for (const item of out.Items ?? []) rows.push(trackingRow({ ...(item as TrackingItem), attempts: (item as TrackingItem).attempts ?? 0 }));
       start = out.LastEvaluatedKey;
     } while (start);
     return rows;
@@ -324,26 +325,6 @@ export class DynamoTracker implements Tracker {
   }
 }
 
-/** Optional fields are left out rather than set to undefined, so rows compare cleanly in tests and JSON. */
-function toTrackingRow(item: TrackingItem): TrackingRow {
-  const row: TrackingRow = {
-    runId: item.runId,
-    ref: item.ref,
-    status: item.status,
-    attempts: item.attempts ?? 0,
-    updatedAt: item.updatedAt,
-  };
-  if (item.vin !== undefined) row.vin = item.vin;
-  if (item.bytes !== undefined) row.bytes = item.bytes;
-  if (item.sha256 !== undefined) row.sha256 = item.sha256;
-  if (item.storageKey !== undefined) row.storageKey = item.storageKey;
-  if (item.lastError !== undefined) row.lastError = item.lastError;
-  if (item.errorReason !== undefined) row.errorReason = item.errorReason;
-  if (item.workerId !== undefined) row.workerId = item.workerId;
-  if (item.startedAt !== undefined) row.startedAt = item.startedAt;
-  if (item.finishedAt !== undefined) row.finishedAt = item.finishedAt;
-  return row;
-}
 
 /** The first entry per ref, in input order (a duplicate ref must not race its first row). */
 function firstOfEachRef<T extends { ref: string }>(entries: T[]): Map<string, T> {

@@ -45,14 +45,7 @@ export class FsDocumentStore implements DocumentStore {
   async put(runId: string, ref: string, bytes: Buffer, _sha256: string): Promise<string> {
     const path = this.pathFor(runId, ref);
     const folder = dirname(path);
-    const temp = await this.#openTemp(folder, path);
-    try {
-      await temp.handle.writeFile(bytes);
-    } catch (error) {
-      await temp.discard();
-      throw error;
-    }
-    await temp.commit();
+    await (await this.#openTemp(folder, path)).writeAndCommit(bytes);
     await this.#folders.get(folder)!.sync();
     return this.keyFor(runId, ref);
   }

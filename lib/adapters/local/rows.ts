@@ -1,4 +1,5 @@
 import type { TrackingRow } from '../../core/ports.js';
+import { trackingRow } from '../../core/tracking-row.js';
 import type { VehicleStatus } from '../../core/types.js';
 import type { RunStatus } from './constants.js';
 import type { RunRecord } from './types.js';
@@ -32,19 +33,24 @@ export interface RunRowDb {
   options_json: string;
 }
 
-/** Optional fields are left out rather than set to undefined, so rows compare cleanly in tests and JSON. */
+/** A vehicles table row as the port's TrackingRow. */
 export function toTrackingRow(row: VehicleRowDb): TrackingRow {
-  const out: TrackingRow = { runId: row.run_id, ref: row.ref, status: row.status, attempts: row.attempts, updatedAt: row.updated_at };
-  if (row.vin !== null) out.vin = row.vin;
-  if (row.bytes !== null) out.bytes = row.bytes;
-  if (row.sha256 !== null) out.sha256 = row.sha256;
-  if (row.storage_key !== null) out.storageKey = row.storage_key;
-  if (row.last_error !== null) out.lastError = row.last_error;
-  if (row.error_reason !== null) out.errorReason = row.error_reason;
-  if (row.worker_id !== null) out.workerId = row.worker_id;
-  if (row.started_at !== null) out.startedAt = row.started_at;
-  if (row.finished_at !== null) out.finishedAt = row.finished_at;
-  return out;
+  return trackingRow({
+    runId: row.run_id,
+    ref: row.ref,
+    status: row.status,
+    attempts: row.attempts,
+    updatedAt: row.updated_at,
+    vin: row.vin,
+    bytes: row.bytes,
+    sha256: row.sha256,
+    storageKey: row.storage_key,
+    lastError: row.last_error,
+    errorReason: row.error_reason,
+    workerId: row.worker_id,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  });
 }
 
 export function toRunRecord(row: RunRowDb): RunRecord {

@@ -1,3 +1,4 @@
+import { trackingRow } from '../../core/tracking-row.js';
 import type { TrackingRow } from '../../core/ports.js';
 import { VehicleStatus } from '../../core/types.js';
 import { compareUtf8 } from './utf8-order.js';
@@ -103,20 +104,6 @@ export class TrackingTable {
   }
 }
 
-/** The port's view of a row: a copy, optional fields left out rather than undefined (as the other adapters). */
-export function toTrackingRow(row: MemoryRow): TrackingRow {
-  const out: TrackingRow = { runId: row.runId, ref: row.ref, status: row.status, attempts: row.attempts, updatedAt: row.updatedAt };
-  if (row.vin !== undefined) out.vin = row.vin;
-  if (row.bytes !== undefined) out.bytes = row.bytes;
-  if (row.sha256 !== undefined) out.sha256 = row.sha256;
-  if (row.storageKey !== undefined) out.storageKey = row.storageKey;
-  if (row.lastError !== undefined) out.lastError = row.lastError;
-  if (row.errorReason !== undefined) out.errorReason = row.errorReason;
-  if (row.workerId !== undefined) out.workerId = row.workerId;
-  if (row.startedAt !== undefined) out.startedAt = row.startedAt;
-  if (row.finishedAt !== undefined) out.finishedAt = row.finishedAt;
-  return out;
-}
 
 /** Forget a row's lease (the queue's fields only). */
 export function clearLease(row: MemoryRow): void {
@@ -124,3 +111,6 @@ export function clearLease(row: MemoryRow): void {
   delete row.leaseToken;
   delete row.leaseExpiresAt;
 }
+
+/** The port's view of a row (a copy). */
+export const toTrackingRow = (row: MemoryRow): TrackingRow => trackingRow(row);
