@@ -46,6 +46,7 @@ export async function handleVehicleMessage(record: SQSRecord): Promise<void> {
         workerId: rt.workerId,
         timeoutMs: rt.settings.vehicleTimeoutMs,
         fetchDocument: (vehicle, session) => rt.fetcher.fetch(lane, vehicle, session),
+        verifier: rt.verifier,
         onEvent: (event) => {
           if (event.type === 'document-rejected' && event.wrongVehicle) {
             void counters.add(message.runId, { wrong_documents_rejected: 1 }).catch(() => undefined);

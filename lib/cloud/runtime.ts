@@ -11,6 +11,7 @@ import { SharedCircuitBreaker } from '../core/pipeline/shared-breaker.js';
 import type { PortalProfile, StepContext } from '../core/portal/profile.js';
 import { SessionManager } from '../core/portal/session-manager.js';
 import { fetchDocumentInPage, loginInBrowser } from '../core/portal/steps.js';
+import { PdfVerifier } from '../core/verify/index.js';
 import { DirectFetcher } from '../http/direct-fetcher.js';
 import { getProfile } from '../profiles/index.js';
 import { Env } from './contracts.js';
@@ -75,7 +76,9 @@ export interface CloudRuntime {
   fetcher: PathFetcher;
   /** The run's circuit breaker, shared with every other container through the session table. */
   breaker: SharedCircuitBreaker;
-  /** Close the browser and the direct path's sockets. */
+  /** Verifies downloaded PDFs in a worker thread (started on first use). */
+  verifier: PdfVerifier;
+  /** Close the browser, the direct path's sockets and the verifier's thread. */
   close(): Promise<void>;
   /** This container; the report's per-worker rows group by it. */
   workerId: string;
@@ -140,6 +143,7 @@ function createRuntime(): CloudRuntime {
   let session: SessionManager | undefined;
   let breaker: SharedCircuitBreaker | undefined;
   let fetcher: { fetcher: PathFetcher; close: () => Promise<void> } | undefined;
+  let verifier: PdfVerifier | undefined;
   return {
     settings,
     aws,
@@ -160,11 +164,16 @@ function createRuntime(): CloudRuntime {
       return fetcher.fetcher;
     },
     close: async () => {
-      await Promise.all([pool.close(), fetcher?.close()]);
+      await Promise.all([pool.close(), fetcher?.close(), verifier?.close()]);
     },
     get breaker() {
       breaker ??= new SharedCircuitBreaker({ store: aws.breaker });
       return breaker;
+    },
+    get verifier() {
+      // One thread: a Lambda container handles one message at a time.
+      verifier ??= new PdfVerifier({ threads: 1 });
+      return verifier;
     },
     workerId,
     lanes: new LaneIds('download'),

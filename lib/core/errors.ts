@@ -64,14 +64,19 @@ export class ThrottledError extends FleetPdfError {
   }
 }
 
-/** The body is not this vehicle's valid PDF. `wrongVehicle` when it is another vehicle's. */
+/**
+ * The body is not this vehicle's valid PDF. `wrongVehicle` when it is another vehicle's.
+ * `too_large` (over a decoding cap: a decompression bomb, or a document far beyond any
+ * vehicle's) fails the vehicle at once: the portal would serve the same bytes again.
+ */
 export class DocumentRejectedError extends FleetPdfError {
-  readonly disposition = Disposition.REJECT;
+  readonly disposition: Disposition;
   constructor(
     message: string,
-    readonly reason: 'not_pdf' | 'empty' | 'corrupt_pdf' | 'wrong_vehicle' | 'identity_missing',
+    readonly reason: 'not_pdf' | 'empty' | 'corrupt_pdf' | 'wrong_vehicle' | 'identity_missing' | 'too_large',
   ) {
     super(message);
+    this.disposition = reason === 'too_large' ? Disposition.FAIL : Disposition.REJECT;
   }
   get wrongVehicle(): boolean {
     return this.reason === 'wrong_vehicle';

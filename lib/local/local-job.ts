@@ -11,7 +11,7 @@ import { RetryPolicy } from '../core/pipeline/retry-policy.js';
 import { RunCounters } from '../core/pipeline/run-counters.js';
 import { runJob, type AttemptReport } from '../core/pipeline/run-job.js';
 import { buildReport, manifestCsv, renderReportHtml, type RunReport } from '../core/report/index.js';
-import { verifyDocument } from '../core/verify/index.js';
+import { PdfVerifier } from '../core/verify/index.js';
 import type { Credentials } from '../core/types.js';
 import { VehicleStatus } from '../core/types.js';
 import { FsDocumentStore, MemorySessionStore, RunLock, SqliteStore } from '../adapters/local/index.js';
@@ -104,6 +104,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     stepTimeoutMs: options.stepTimeoutMs,
   });
   const counters = new RunCounters();
+  const verifier = new PdfVerifier();
   const paths = localFetcher({
     mode: fetchMode,
     profile,
@@ -136,7 +137,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     if ((await store.list(runId)).length === 0) {
       await registerInventory(store, runId, folder, session, pool, ctx, options);
     }
-    const adopted = await adoptStoredDocuments(store, documents, runId, folder);
+    const adopted = await adoptStoredDocuments(store, documents, verifier, runId, folder);
     if (adopted) log(`adopted ${adopted} PDFs written before the last stop`);
 
     const rows = await store.list(runId);
@@ -162,6 +163,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
       documents,
       session,
       fetcher: paths.fetcher,
+      verifier,
       retry: new RetryPolicy({ maxAttempts: options.maxAttempts, baseDelayMs: options.retryBaseDelayMs }),
       vehicleTimeoutMs: options.vehicleTimeoutMs,
       signal: options.signal,
@@ -201,6 +203,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     await onWorkEnd?.().catch(() => undefined);
     await paths.close();
     await pool.close();
+    await verifier.close();
     store.close();
     lock.release();
   }
@@ -264,6 +267,7 @@ async function registerInventory(
 async function adoptStoredDocuments(
   store: SqliteStore,
   documents: FsDocumentStore,
+  verifier: PdfVerifier,
   runId: string,
   folder: string,
 ): Promise<number> {
@@ -274,7 +278,7 @@ async function adoptStoredDocuments(
     const bytes = await documents.get(runId, row.ref);
     if (!bytes) continue;
     try {
-      const verified = verifyDocument(bytes, row);
+      const verified = await verifier.verify(bytes, row);
       await store.markDone(runId, row.ref, {
         bytes: verified.bytes.length,
         sha256: verified.sha256,

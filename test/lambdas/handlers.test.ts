@@ -4,7 +4,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromEnv } from '../../lib/adapters/aws/index.js';
 import { InputError } from '../../lib/core/errors.js';
-import { verifyDocument } from '../../lib/core/verify/index.js';
+import { PdfVerifier } from '../../lib/core/verify/index.js';
 import { S3Keys, type RunState } from '../../lib/cloud/contracts.js';
 import { handler as downloader } from '../../lambdas/downloader.js';
 import { handler as enqueue } from '../../lambdas/enqueue.js';
@@ -13,6 +13,9 @@ import { handler as report } from '../../lambdas/report.js';
 import { useEmulators } from '../emulators/aws-env.js';
 import { cloudFixture, getObject, listKeys } from '../helpers/cloud.js';
 import { lambdaContext } from '../helpers/sqs-event-source.js';
+
+const verifier = new PdfVerifier();
+afterAll(() => verifier.close());
 
 useEmulators();
 
@@ -110,7 +113,7 @@ describe('Lambda handlers against the emulators and the demo portal (real Chromi
       const { ref } = JSON.parse(m.Body!);
       const vehicle = env.portal.inventory.find((v) => v.ref === ref)!;
       const pdf = await getObject(env.resources, `runs/${state.runId}/pdfs/${ref}.pdf`);
-      expect(verifyDocument(pdf, vehicle).matched).toContain('ref');
+      expect((await verifier.verify(pdf, vehicle)).matched).toContain('ref');
       expect((await fromEnv().tracker.get(state.runId, ref))?.status).toBe('DONE');
     }
     const served = env.portal.stats().pdfRequests;

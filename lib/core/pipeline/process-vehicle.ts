@@ -3,7 +3,7 @@ import type { SessionManager } from '../portal/session-manager.js';
 import type { DocumentStore, Tracker } from '../ports.js';
 import type { Outcome, PortalSession, Vehicle } from '../types.js';
 import { VehicleStatus } from '../types.js';
-import { verifyDocument } from '../verify/index.js';
+import type { DocumentVerifier } from '../verify/index.js';
 
 export interface VehicleTask extends Vehicle {
   runId: string;
@@ -23,6 +23,8 @@ export interface ProcessVehicleDeps {
   session: SessionManager;
   /** Fetch this vehicle's document body with the given session (browser path or direct path). */
   fetchDocument: (vehicle: Vehicle, session: PortalSession) => Promise<Buffer>;
+  /** Is the body this vehicle's PDF (a PdfVerifier). */
+  verifier: DocumentVerifier;
   workerId: string;
   /** Budget for the whole attempt. @default 60_000 */
   timeoutMs?: number;
@@ -80,7 +82,7 @@ export async function storeVehicle(task: VehicleTask, fetched: FetchedDocument, 
   try {
     let verified;
     try {
-      verified = verifyDocument(fetched.body, task);
+      verified = await deps.verifier.verify(fetched.body, task);
     } catch (error) {
       if (error instanceof DocumentRejectedError) {
         deps.onEvent?.({ type: 'document-rejected', ref, reason: error.reason, wrongVehicle: error.wrongVehicle });

@@ -1,6 +1,7 @@
 import { CriticalError, Disposition, leavesPageBroken, type FleetPdfError } from '../errors.js';
 import type { SessionManager } from '../portal/session-manager.js';
 import type { DocumentStore, Tracker, WorkItem, WorkQueue } from '../ports.js';
+import type { DocumentVerifier } from '../verify/index.js';
 import type { Outcome, PortalSession, Vehicle } from '../types.js';
 import { fetchVehicle, storeVehicle, type VehicleEvent } from './process-vehicle.js';
 import { AdaptiveLimit } from './adaptive-limit.js';
@@ -26,6 +27,8 @@ export interface RunJobOptions {
   documents: DocumentStore;
   session: SessionManager;
   fetcher: DocumentFetcher;
+  /** Is a fetched body the vehicle's PDF (a PdfVerifier; the caller closes it). */
+  verifier: DocumentVerifier;
   retry: RetryPolicy;
   /** Budget per vehicle attempt, ms. */
   vehicleTimeoutMs: number;
@@ -153,6 +156,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
       documents: options.documents,
       session: options.session,
       fetchDocument: (vehicle: Vehicle, session: PortalSession) => options.fetcher.fetch(workerId, vehicle, session),
+      verifier: options.verifier,
       workerId,
       timeoutMs: options.vehicleTimeoutMs,
       onEvent,
