@@ -43,3 +43,6 @@ export const QUOTED_TEXT_CHARS = 60;
 
 /** Other vehicles' refs and VINs a worker reports back (the message names 3 and counts the rest). */
 export const MAX_REPORTED_OTHERS = 10;
+
+/** Characters of another vehicle's ref a rejection quotes. */
+export const MAX_QUOTED_REF_CHARS = 40;

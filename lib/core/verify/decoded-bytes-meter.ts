@@ -38,11 +38,11 @@ export class DecodedBytesMeter {
     this.#installed = true;
     const globals = scope as unknown as Record<string, unknown>;
     for (const name of TYPED_ARRAYS) {
-      const original = globals[name] as (new (...args: unknown[]) => ArrayBufferView) & { BYTES_PER_ELEMENT: number };
-      globals[name] = this.#meter(original, (args) => typedArrayBytes(args, original.BYTES_PER_ELEMENT));
+      const original = globals[name] as ((new (...args: unknown[]) => ArrayBufferView) & { BYTES_PER_ELEMENT: number }) | undefined;
+      if (original) globals[name] = this.#meter(original, (args) => typedArrayBytes(args, original.BYTES_PER_ELEMENT));
     }
     for (const name of BUFFERS) {
-      const original = globals[name] as new (...args: unknown[]) => ArrayBufferLike;
+      const original = globals[name] as (new (...args: unknown[]) => ArrayBufferLike) | undefined;
       if (original) globals[name] = this.#meter(original, (args) => toLength(args[0]));
     }
     // The native inflater would decode unseen (see above); pdf.js catches its absence and uses its own.

@@ -44,6 +44,6 @@ export function formatBytes(n: number): string {
     value /= 1024;
     i += 1;
   }
-  const shown = Number.isInteger(value) || i === 0 ? String(Math.round(value)) : value.toFixed(1);
+  const shown = i === 0 ? String(value) : value.toFixed(1).replace(/\.0$/, '');
   return `${shown} ${units[i]}`;
 }

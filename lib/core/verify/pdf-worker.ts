@@ -9,7 +9,7 @@ import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 // Imported statically and handed to pdf.js, so its "fake worker" (pdf.js in this thread) never
 // import()s the file by path: a dynamic import by path breaks in a bundle.
 import * as pdfjsWorker from 'pdfjs-dist/legacy/build/pdf.worker.mjs';
-import { MAX_REPORTED_OTHERS, QUOTED_TEXT_CHARS } from './constants.js';
+import { MAX_QUOTED_REF_CHARS, MAX_REPORTED_OTHERS, QUOTED_TEXT_CHARS } from './constants.js';
 import { DecodedBytesMeter } from './decoded-bytes-meter.js';
 import { matchIdentity } from './identity.js';
 import { oneLine } from './one-line.js';
@@ -33,7 +33,7 @@ async function answer(job: VerifyJob): Promise<VerifyReply> {
       pages: result.pages,
       identity: {
         matched: identity.matched,
-        otherRefs: identity.otherRefs.slice(0, MAX_REPORTED_OTHERS),
+        otherRefs: identity.otherRefs.slice(0, MAX_REPORTED_OTHERS).map(shorten),
         otherVins: identity.otherVins.slice(0, MAX_REPORTED_OTHERS),
       },
       otherRefCount: identity.otherRefs.length,
@@ -41,6 +41,11 @@ async function answer(job: VerifyJob): Promise<VerifyReply> {
       textStart: oneLine(result.text.trimStart().slice(0, 4 * QUOTED_TEXT_CHARS), QUOTED_TEXT_CHARS),
     },
   };
+}
+
+/** A "ref" can be a run of thousands of characters: a message quotes its start. */
+function shorten(ref: string): string {
+  return ref.length > MAX_QUOTED_REF_CHARS ? `${ref.slice(0, MAX_QUOTED_REF_CHARS - 3)}...` : ref;
 }
 
 parentPort!.on('message', (job: VerifyJob) => {

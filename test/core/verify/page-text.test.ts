@@ -76,6 +76,11 @@ describe('page text (pdf.js getTextContent): content stream strings', async () =
     expect(await pageText(pdf)).toContain('in the form\ntwo levels down');
   });
 
+  it('puts a newline between text objects on different lines, so a ref never runs into the next word', async () => {
+    const pdf = onePagePdf('BT /F1 12 Tf 50 700 Td (Ref 1234) Tj ET BT /F1 12 Tf 50 600 Td (Stock 9) Tj ET', HELVETICA, [HELVETICA_FONT]);
+    expect(await pageText(pdf)).toContain('Ref 1234\nStock 9');
+  });
+
   it('maps codes through a simple font Differences array', async () => {
     const pdf = onePagePdf('BT /F1 12 Tf 50 700 Td (Ref ABC) Tj ET', HELVETICA, [
       '<< /Type /Font /Subtype /Type1 /BaseFont /Custom /Encoding << /Differences [65 /four /zero /uni0032] >> >>',

@@ -79,6 +79,18 @@ describe('PdfVerifier: broken PDFs', () => {
     expect(error.message).toMatch(/^PDF cannot be parsed: /);
   });
 
+  it('rejects a PDF whose trailer lost /Root and has no xref table (pdf.js finds no catalog to start from)', async () => {
+    const pdf = Buffer.from(
+      '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n' +
+        '3 0 obj << /Type /Page /Parent 2 0 R /Contents 4 0 R >> endobj\n4 0 obj << >> stream\nBT (Reference: 40213377) Tj ET\nendstream endobj\n' +
+        'trailer << /Size 5 >>\n%%EOF\n',
+      'latin1',
+    );
+    const error = await rejection(pdf);
+    expect(error.reason).toBe('corrupt_pdf');
+    expect(error.message).toBe('PDF cannot be parsed: Invalid PDF structure.');
+  });
+
   it('rejects a PDF without pages', async () => {
     // pdf-lib adds a blank page to a document without one, so this one is written by hand.
     const pdf = rawPdf(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [] /Count 0 >>', '<< /Title (Reference: 40213377) >>'], {
