@@ -11,29 +11,37 @@ const PDFJS_MODULES = ['pdfjs-dist/legacy/build/pdf.mjs', 'pdfjs-dist/legacy/bui
 export const WORKER_ENTRY = 'pdf-worker';
 
 /**
- * Starts a verification worker thread for the runtime this module runs in. The entry is the
- * sibling `pdf-worker` file in this module's own form:
+ * Plain JavaScript every worker thread runs before pdf.js loads. pdf.js's display layer
+ * constructs a DOMMatrix at load (a constant of its canvas patterns); Node has none, and pdf.js
+ * borrows one from @napi-rs/canvas, an optional dependency the Lambda bundles do not ship:
+ * without it the import fails. Reading text never renders, so a constructible matrix will do.
+ */
+const DOM_MATRIX_STAND_IN =
+  'globalThis.DOMMatrix ??= class DOMMatrix { constructor(m) { [this.a, this.b, this.c, this.d, this.e, this.f] = m?.length === 6 ? Array.from(m) : [1, 0, 0, 1, 0, 0]; } };';
+
+/**
+ * Starts a verification worker thread for the runtime this module runs in: a small plain-JS
+ * bootstrap (the DOMMatrix stand-in above), then the entry, the sibling `pdf-worker` file in
+ * this module's own form:
  * - `.mjs`: a Lambda bundle (esbuild's `index.mjs`); CDK's afterBundling hook writes
  *   `pdf-worker.mjs` beside it (lib/infra/worker-function.ts).
  * - `.js`: compiled by tsc (`npm run build`).
  * - `.ts`: the sources, under tsx (bin/fleetpdf.js) or vitest (vite transforms the test's
- *   imports, not a worker's). A worker thread inherits neither, so it registers tsx itself
+ *   imports, not a worker's). A worker thread inherits neither, so the bootstrap registers tsx
  *   before importing the TypeScript entry. pdf.js is plain JavaScript and is loaded first,
  *   before tsx: tsx would transform its 3 MB again in every thread (about 350 MB and 0.8 s).
  */
 export function startWorker(options: WorkerOptions, moduleUrl: string = import.meta.url): Worker {
   const extension = /\.(m?js|ts)$/.exec(new URL(moduleUrl).pathname)?.[1] ?? 'js';
   const entry = new URL(`./${WORKER_ENTRY}.${extension}`, moduleUrl);
-  if (extension !== 'ts') return new Worker(entry, options);
-  const require = createRequire(moduleUrl);
-  const preload = PDFJS_MODULES.map((m) => `await import(${JSON.stringify(pathToFileURL(require.resolve(m)).href)});`);
-  const bootstrap = [
-    ...preload,
-    `const tsx = await import(${JSON.stringify(tsxEsmApi(require))});`,
-    'tsx.register();',
-    `await import(${JSON.stringify(entry.href)});`,
-  ].join('\n');
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), options);
+  const bootstrap = [DOM_MATRIX_STAND_IN];
+  if (extension === 'ts') {
+    const require = createRequire(moduleUrl);
+    for (const module of PDFJS_MODULES) bootstrap.push(`await import(${JSON.stringify(pathToFileURL(require.resolve(module)).href)});`);
+    bootstrap.push(`const tsx = await import(${JSON.stringify(tsxEsmApi(require))});`, 'tsx.register();');
+  }
+  bootstrap.push(`await import(${JSON.stringify(entry.href)});`);
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap.join('\n'))}`), options);
 }
 
 /** URL of tsx's ESM API (`tsx/esm/api`, its `import` condition; require.resolve would give the CommonJS one). */
