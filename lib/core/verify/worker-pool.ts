@@ -10,8 +10,6 @@ export interface WorkerPoolOptions {
   /** V8 old-generation heap of each thread, MB. */
   maxHeapMb: number;
   setup: WorkerSetup;
-  /** Starts one worker thread. @default startWorker (the entry beside this module) */
-  start?: typeof startWorker;
 }
 
 /** A job's outcome: the thread's reply, or the cap the pool itself enforced (time, heap). */
@@ -93,16 +91,19 @@ export class WorkerPool {
       const limit = this.#options.timeoutMs;
       this.#retire(slot, () => ({ id: pending.job.id, kind: 'too_large', exceeded: { cap: 'timeoutMs', size: limit, limit } }));
     }, this.#options.timeoutMs);
-    // A copy the thread owns: the caller's Buffer stays intact (it is the document that gets stored).
-    const body = Uint8Array.prototype.slice.call(pending.job.body);
+    // A copy on a buffer of its own, moved to the thread: the caller's Buffer (the document that
+    // gets stored, perhaps a slice of Node's shared pool) stays intact.
+    const body = new Uint8Array(pending.job.body.length);
+    body.set(pending.job.body);
     slot.worker.postMessage({ ...pending.job, body }, [body.buffer]);
   }
 
   #spawn(): void {
-    const worker = (this.#options.start ?? startWorker)({
+    const worker = startWorker({
       workerData: this.#options.setup,
       resourceLimits: { maxOldGenerationSizeMb: this.#options.maxHeapMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-      // pdf.js logs with console.log; on our stdout it would mix into `fleetpdf run --json`.
+      // pdf.js's decoders (and its deprecation notices) print with console.log: on our stdout it
+      // would mix into `fleetpdf run --json`. Its warnings go to stderr, left as it is.
       stdout: true,
       execArgv: [],
     });
