@@ -23,7 +23,10 @@ const UNITS: Record<CapName, (n: number) => string> = {
 
 /** The rejection of a document over a cap: what went over, how far, and the cap (a `too_large`, not retried). */
 export function tooLarge(exceeded: CapExceeded): DocumentRejectedError {
-  const unit = UNITS[exceeded.cap];
+  const rounded = UNITS[exceeded.cap];
+  // Just over a cap, rounding would show the size equal to it: then both in plain bytes.
+  const exact = exceeded.cap.endsWith('Bytes') && rounded(exceeded.size) === rounded(exceeded.limit);
+  const unit = exact ? (n: number) => `${n} bytes` : rounded;
   const cap = `cap ${exceeded.cap} ${unit(exceeded.limit)}`;
   const what = {
     maxStreamBytes: `a stream decodes to more than the cap (it asked for a ${unit(exceeded.size)} buffer, ${cap})`,
