@@ -15,12 +15,7 @@ export default defineConfig({
   test: {
     ...full.test,
     include: ['test/core/**/*.test.ts', 'test/adapters/memory/**/*.test.ts', 'test/settings/**/*.test.ts'],
-    exclude: [
-      ...configDefaults.exclude,
-      '**/*.browser.test.ts',
-      // Launches Chromium; test/core/verify is being rewritten: it should become verify-document.browser.test.ts.
-      'test/core/verify/verify-document.test.ts',
-    ],
+    exclude: [...configDefaults.exclude, '**/*.browser.test.ts'],
     // No emulators: a test that calls useEmulators() here fails, saying it belongs in the full tier.
     globalSetup: [],
   },

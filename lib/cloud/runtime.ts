@@ -5,13 +5,12 @@ import { attemptPolicy, type AttemptPolicy } from '../core/attempt/index.js';
 import { CircuitBreaker } from '../core/breaker/index.js';
 import { InputError } from '../core/errors.js';
 import { PathFetcher } from '../core/pipeline/path-fetcher.js';
-import type { VerifyDocument } from '../core/pipeline/process-vehicle.js';
 import { fetchDocumentDirect } from '../core/portal/direct-document.js';
 import { resolveFetchMode } from '../core/portal/fetch-mode.js';
 import type { PortalProfile, StepContext } from '../core/portal/profile.js';
 import { SessionManager } from '../core/portal/session-manager.js';
 import { fetchDocumentInPage, loginInBrowser } from '../core/portal/steps.js';
-import { verifyDocument } from '../core/verify/index.js';
+import { PdfVerifier, verifierOptions } from '../core/verify/index.js';
 import { DirectFetcher } from '../http/direct-fetcher.js';
 import { getProfile } from '../profiles/index.js';
 import {
@@ -61,14 +60,15 @@ export interface CloudRuntime {
    * per-vehicle fallback.
    */
   readonly fetcher: PathFetcher;
-  readonly verify: VerifyDocument;
+  /** Verifies downloaded PDFs in a worker thread (started on first use, one per container). */
+  readonly verifier: PdfVerifier;
   /** The run's circuit breaker, shared with every other container through the session table. */
   breaker(runId: string): CircuitBreaker;
   /** This container; the report's per-worker rows group by it. */
   readonly workerId: string;
   /** Page lanes for concurrent records (one in a real Lambda; several in the offline run). */
   readonly lanes: LaneIds;
-  /** Close the browser, the direct path's sockets and the AWS clients. */
+  /** Close the browser, the direct path's sockets, the verifier's thread and the AWS clients. */
   close(): Promise<void>;
 }
 
@@ -169,7 +169,10 @@ export function createCloudRuntime(env: Readonly<Record<string, string | undefin
         });
       });
     },
-    verify: async (body, vehicle) => verifyDocument(body, vehicle),
+    get verifier() {
+      // One thread: a real Lambda handles one message at a time.
+      return once('verifier', () => new PdfVerifier({ ...verifierOptions(settings()), threads: 1 }));
+    },
     breaker(runId: string) {
       let breaker = breakers.get(runId);
       if (!breaker) {
@@ -190,6 +193,7 @@ export function createCloudRuntime(env: Readonly<Record<string, string | undefin
     async close() {
       const closing: Promise<unknown>[] = [];
       if (memo.has('pool')) closing.push(pool().close());
+      if (memo.has('verifier')) closing.push((memo.get('verifier') as PdfVerifier).close());
       if (direct) closing.push(direct.close());
       await Promise.all(closing);
       if (memo.has('aws')) aws().destroy();

@@ -66,8 +66,8 @@ export class ThrottledError extends FleetPdfError {
 
 /**
  * The body is not this vehicle's valid PDF. `wrongVehicle` when it is another vehicle's.
- * Retried (the next answer may be right), except `too_large`: a document over the
- * verification caps (a decompression bomb) would be just as large the next time.
+ * `too_large` (over a decoding cap: a decompression bomb, or a document far beyond any
+ * vehicle's) fails the vehicle at once: the portal would serve the same bytes again.
  */
 export class DocumentRejectedError extends FleetPdfError {
   readonly disposition: Disposition;

@@ -77,6 +77,7 @@ export class Downloader extends Construct {
       projectRoot: props.projectRoot,
       name: FunctionName.DOWNLOADER,
       browser: true,
+      pdfVerifier: true,
       memorySizeMb: props.memorySizeMb ?? 2048,
       timeoutSecs,
       settings: props.settings,

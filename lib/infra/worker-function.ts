@@ -8,6 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type FunctionName, HandlerEntry, type ResourceEnvName } from '../contracts/index.js';
+import { WORKER_ENTRY } from '../core/verify/worker-launch.js';
 import { settingsEnvironment, type CloudSettingValues } from '../settings/index.js';
 import { acknowledgeStarResource } from './nag.js';
 
@@ -31,6 +32,39 @@ export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/*'] as const;
  */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __fleetpdfCreateRequire } from 'node:module'; const require = __fleetpdfCreateRequire(import.meta.url);";
+
+/** Entry of the PDF verification worker thread, relative to the repository root. */
+export const PDF_WORKER_ENTRY = 'lib/core/verify/pdf-worker.ts';
+/** What the verification worker is called beside a bundle's `index.mjs` (lib/core/verify/worker-launch.ts looks for it). */
+export const PDF_WORKER_BUNDLE = `${WORKER_ENTRY}.mjs`;
+
+/**
+ * The shell command (CDK's afterBundling hook) that bundles the verification worker thread
+ * into the asset beside `index.mjs`: a worker is a file of its own, which a one-entry bundle
+ * cannot hold. Same esbuild settings as the function; pdf.js is bundled into it (statically
+ * imported, so its "fake worker" needs no import by path).
+ */
+export function pdfWorkerBundleCommand(inputDir: string, outputDir: string): string {
+  return [
+    'npx --no-install esbuild',
+    shellQuote(`${inputDir}/${PDF_WORKER_ENTRY}`),
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    `--target=${ESBUILD_TARGET}`,
+    `--main-fields=${ESBUILD_MAIN_FIELDS.join(',')}`,
+    '--minify',
+    '--sourcemap',
+    '--log-level=warning',
+    ...RUNTIME_PROVIDED_MODULES.map((m) => shellQuote(`--external:${m}`)),
+    shellQuote(`--banner:js=${ESM_REQUIRE_BANNER}`),
+    shellQuote(`--outfile=${outputDir}/${PDF_WORKER_BUNDLE}`),
+  ].join(' ');
+}
+
+function shellQuote(arg: string): string {
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
 
 /** The repository root: the nearest folder above this file that holds package-lock.json. */
 export function projectRoot(): string {
@@ -60,6 +94,12 @@ export interface WorkerFunctionProps {
    * @default BROWSER_NODE_MODULES for browser functions, none otherwise
    */
   readonly nodeModules?: readonly string[];
+  /**
+   * Verifies PDFs (PdfVerifier): gets the verification worker thread's bundle,
+   * `pdf-worker.mjs`, beside its own (see `pdfWorkerBundleCommand`).
+   * @default false
+   */
+  readonly pdfVerifier?: boolean;
   /** Memory in MB (CPU scales with it; Chromium wants 2048). */
   readonly memorySizeMb: number;
   /** Timeout of one invocation, in seconds. */
@@ -109,6 +149,8 @@ export class WorkerFunction extends Construct implements IGrantable {
   readonly browser: boolean;
   /** npm packages installed beside the bundle instead of bundled. */
   readonly nodeModules: readonly string[];
+  /** Ships the PDF verification worker beside its bundle. */
+  readonly pdfVerifier: boolean;
 
   constructor(scope: Construct, id: string, props: WorkerFunctionProps) {
     super(scope, id);
@@ -116,6 +158,7 @@ export class WorkerFunction extends Construct implements IGrantable {
     const browser = props.browser ?? false;
     this.browser = browser;
     this.nodeModules = [...(props.nodeModules ?? (browser ? BROWSER_NODE_MODULES : []))];
+    this.pdfVerifier = props.pdfVerifier ?? false;
     this.name = props.name;
     this.timeout = Duration.seconds(props.timeoutSecs);
 
@@ -164,6 +207,13 @@ export class WorkerFunction extends Construct implements IGrantable {
         // The Node.js 22 runtime ships AWS SDK v3.
         externalModules: [...RUNTIME_PROVIDED_MODULES],
         nodeModules: this.nodeModules.length > 0 ? [...this.nodeModules] : undefined,
+        commandHooks: this.pdfVerifier
+          ? {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (inputDir, outputDir) => [pdfWorkerBundleCommand(inputDir, outputDir)],
+            }
+          : undefined,
       },
     });
 

@@ -9,10 +9,9 @@ import { SessionManager } from '../core/portal/session-manager.js';
 import { loginInBrowser } from '../core/portal/steps.js';
 import { AdaptiveLimit } from '../core/pipeline/adaptive-limit.js';
 import { loadInventory } from '../core/pipeline/load-inventory.js';
-import type { VerifyDocument } from '../core/pipeline/process-vehicle.js';
 import { runJob, type AttemptReport } from '../core/pipeline/run-job.js';
 import { buildReport, manifestCsv, renderReportHtml, reportCounters, type RunReport } from '../core/report/index.js';
-import { verifyDocument } from '../core/verify/index.js';
+import { PdfVerifier, verifierOptions } from '../core/verify/index.js';
 import type { Credentials } from '../core/types.js';
 import { VehicleStatus } from '../core/types.js';
 import { FsDocumentStore, RunLock, SqliteStore } from '../adapters/local/index.js';
@@ -101,7 +100,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     count: (deltas) => void counters.add(runId, deltas),
     log,
   });
-  const verify: VerifyDocument = async (body, vehicle) => verifyDocument(body, vehicle);
+  const verifier = new PdfVerifier(verifierOptions(settings));
   const startedAt = Date.now();
   let peakRssMb = 0;
   let onWorkEnd: (() => Promise<void>) | undefined;
@@ -127,7 +126,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     if ((await store.list(runId)).length === 0) {
       await registerInventory(store, runId, folder, session, pool, ctx, options);
     }
-    const adopted = await adoptStoredDocuments(store, documents, runId, folder, verify);
+    const adopted = await adoptStoredDocuments(store, documents, runId, folder, verifier);
     if (adopted) log(`adopted ${adopted} PDFs written before the last stop`);
 
     const rows = await store.list(runId);
@@ -160,7 +159,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
       counters,
       session,
       fetcher: paths.fetcher,
-      verify,
+      verifier,
       policy: attemptPolicy(settings),
       breaker,
       gate: new PauseGate({
@@ -218,6 +217,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     await onWorkEnd?.().catch(() => undefined);
     await paths.close();
     await pool.close();
+    await verifier.close();
     store.close();
     lock.release();
   }
@@ -283,7 +283,7 @@ async function adoptStoredDocuments(
   documents: FsDocumentStore,
   runId: string,
   folder: string,
-  verify: VerifyDocument,
+  verifier: PdfVerifier,
 ): Promise<number> {
   const onDisk = new Set(readdirSync(folder).filter((f) => f.endsWith('.pdf') && !f.startsWith('.')));
   let adopted = 0;
@@ -292,7 +292,7 @@ async function adoptStoredDocuments(
     const bytes = await documents.get(runId, row.ref);
     if (!bytes) continue;
     try {
-      const verified = await verify(bytes, row);
+      const verified = await verifier.verify(bytes, row);
       await store.markDone(runId, row.ref, {
         bytes: verified.bytes.length,
         sha256: verified.sha256,

@@ -188,28 +188,34 @@ export const SETTINGS = {
 
   // Verification of every document.
   verifyMaxStreamMb: define({
-    doc: 'decoded size of one PDF stream above which the document is rejected too_large (a decompression bomb)',
+    doc: 'decoded size of one PDF stream above which the document is rejected too_large, not retried (a decompression bomb; a 32 MiB content stream is about 40,000 pages of text)',
     schema: wholeNumber(1, 4096),
-    local: { flag: '--verify-max-stream-mb <mb>', default: 64 },
-    cloud: { default: 64, context: true, env: true },
+    local: { flag: '--verify-max-stream-mb <mb>', default: 32 },
+    cloud: { default: 32, context: true, env: true },
   }),
   verifyMaxDocumentMb: define({
-    doc: 'decoded size of a whole PDF (a stream shown on N pages counts N times) above which it is rejected too_large',
+    doc: 'decoded size of a whole PDF, every decoding counted (a stream shown on 100 pages counts 100 times), above which it is rejected too_large',
     schema: wholeNumber(1, 16_384),
-    local: { flag: '--verify-max-document-mb <mb>', default: 256 },
-    cloud: { default: 256, context: true, env: true },
+    local: { flag: '--verify-max-document-mb <mb>', default: 128 },
+    cloud: { default: 128, context: true, env: true },
   }),
   verifyMaxPages: define({
-    doc: 'pages above which a PDF is rejected too_large',
+    doc: 'pages above which a PDF is rejected too_large before any page is read',
     schema: wholeNumber(1, 100_000),
     local: { flag: '--verify-max-pages <n>', default: 500 },
     cloud: { default: 500, context: true, env: true },
   }),
+  verifyMaxHeapMb: define({
+    doc: "JS heap of one verification thread (text, fonts, operator state); a document that needs more is rejected too_large",
+    schema: wholeNumber(16, 4096),
+    local: { flag: '--verify-max-heap-mb <mb>', default: 256 },
+    cloud: { default: 256, context: true, env: true },
+  }),
   verifyTimeoutSecs: define({
-    doc: 'last-resort budget to read one PDF; over it the document is rejected too_large',
+    doc: 'last-resort budget to read one PDF (against CPU-only hostile documents); over it the document is rejected too_large',
     schema: wholeNumber(1, 600),
-    local: { flag: '--verify-timeout <secs>', default: 30 },
-    cloud: { default: 30, context: true, env: true },
+    local: { flag: '--verify-timeout <secs>', default: 20 },
+    cloud: { default: 20, context: true, env: true },
   }),
 
   // The cloud stack.

@@ -2,7 +2,7 @@ import { launchBrowser, MEMORY_SAVING_ARGS } from '../../lib/browser/launch.js';
 import { DEFAULT_GC_EVERY, DEFAULT_PAGES_PER_CONTEXT, PagePool } from '../../lib/browser/page-pool.js';
 import { fetchDocumentInPage, loginInBrowser } from '../../lib/core/portal/steps.js';
 import type { PortalSession } from '../../lib/core/types.js';
-import { verifyDocument } from '../../lib/core/verify/index.js';
+import { PdfVerifier } from '../../lib/core/verify/index.js';
 import { DEMO_CREDENTIALS, startDemoPortal } from '../../lib/demo-portal/index.js';
 import { dealerValues } from '../../lib/profiles/index.js';
 import { MemorySampler } from '../../lib/system/memory-sampler.js';
@@ -152,6 +152,7 @@ export async function runVariant(v: BrowserVariant, plan: VariantPlan): Promise<
     gcEvery: v.gcEvery,
   });
   const sampler = new MemorySampler().start(plan.sampleMs);
+  const verifier = new PdfVerifier();
   try {
     const cookies = await loginInBrowser(await pool.browser(), dealerValues, DEMO_CREDENTIALS, ctx);
     const session: PortalSession = { version: 1, cookies } as PortalSession;
@@ -167,7 +168,7 @@ export async function runVariant(v: BrowserVariant, plan: VariantPlan): Promise<
           try {
             const { page, version } = await pool.page(worker, session);
             contexts = Math.max(contexts, pool.openContexts);
-            verifyDocument(await fetchDocumentInPage(page, dealerValues, vehicle, ctx, version), vehicle);
+            await verifier.verify(await fetchDocumentInPage(page, dealerValues, vehicle, ctx, version), vehicle);
             done += 1;
           } catch {
             failures += 1;
@@ -190,6 +191,7 @@ export async function runVariant(v: BrowserVariant, plan: VariantPlan): Promise<
   } finally {
     sampler.stop();
     await pool.close();
+    await verifier.close();
     await portal.close();
   }
 }

@@ -1,7 +1,7 @@
 import './quiet-powertools.js';
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { VehicleStatus } from '../../lib/core/types.js';
-import { verifyDocument } from '../../lib/core/verify/index.js';
+import { PdfVerifier } from '../../lib/core/verify/index.js';
 import type { DemoPortalOptions } from '../../lib/demo-portal/index.js';
 import { applyEmulatorEnv } from '../../harness/emulators/cloud-resources.js';
 import { startAwsEmulators } from '../../harness/emulators/aws-emulators.js';
@@ -42,6 +42,8 @@ async function cloudInvariants(env: Fixture, runId: string): Promise<Omit<Measur
   let wrong = 0;
   let failedWithoutReason = 0;
   const reasons = new Map<string, number>();
+  // Idle, its thread does not hold the process: an early throw below needs no finally.
+  const verifier = new PdfVerifier();
   for (const vehicle of env.portal.inventory) {
     const row = byRef.get(vehicle.ref);
     const key = `runs/${runId}/pdfs/${vehicle.ref}.pdf`;
@@ -52,7 +54,7 @@ async function cloudInvariants(env: Fixture, runId: string): Promise<Omit<Measur
         continue;
       }
       try {
-        verifyDocument(await getObject(env.resources, key), vehicle);
+        await verifier.verify(await getObject(env.resources, key), vehicle);
       } catch (error) {
         wrong += 1;
         details.push(`${vehicle.ref}: stored object is wrong: ${(error as Error).message}`);
@@ -65,6 +67,7 @@ async function cloudInvariants(env: Fixture, runId: string): Promise<Omit<Measur
       details.push(`${vehicle.ref}: ${row?.status ?? 'untracked'}, not in the DLQ`);
     }
   }
+  await verifier.close();
   const doneKeys = new Set(rows.filter((r) => r.status === VehicleStatus.DONE).map((r) => `runs/${runId}/pdfs/${r.ref}.pdf`));
   const extra = [...keys].filter((k) => !doneKeys.has(k));
   for (const k of extra.slice(0, 5)) details.push(`extra object ${k}`);

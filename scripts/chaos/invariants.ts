@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { verifyDocument } from '../../lib/core/verify/index.js';
+import { PdfVerifier } from '../../lib/core/verify/index.js';
 import type { DemoVehicle } from '../../lib/demo-portal/index.js';
 
 export interface InvariantInput {
@@ -44,7 +44,7 @@ interface Row {
  * The DESIGN.md invariants, measured from the tracking database, the run folder and the
  * portal's own counters: nothing lost, nothing stored or downloaded twice, nothing wrong stored.
  */
-export function checkInvariants(input: InvariantInput): InvariantResult {
+export async function checkInvariants(input: InvariantInput): Promise<InvariantResult> {
   const details: string[] = [];
   const result: InvariantResult = { done: 0, failed: 0, skipped: 0, failedWithoutReason: 0, lost: 0, duplicates: 0, wrong: 0, details };
   const dbPath = join(input.outDir, 'fleetpdf.db');
@@ -85,6 +85,8 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
   const files = result.folder && existsSync(result.folder) ? readdirSync(result.folder) : [];
   const pdfs = new Set(files.filter((f) => f.toLowerCase().endsWith('.pdf') && !f.startsWith('.')));
 
+  // Idle, its thread does not hold the process: an early throw below needs no finally.
+  const verifier = new PdfVerifier();
   for (const vehicle of input.inventory) {
     const row = byRef.get(vehicle.ref);
     const file = `${vehicle.ref}.pdf`;
@@ -97,13 +99,15 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
     }
     if (pdfs.has(file) && result.folder) {
       try {
-        verifyDocument(readFileSync(join(result.folder, file)), { ref: vehicle.ref, vin: vehicle.vin });
+        await verifier.verify(readFileSync(join(result.folder, file)), { ref: vehicle.ref, vin: vehicle.vin });
       } catch (error) {
         result.wrong += 1;
         details.push(`${vehicle.ref}: stored PDF fails verification (${(error as Error).message})`);
       }
     }
   }
+
+  await verifier.close();
 
   // A stored file that is not exactly one inventory ref's `<ref>.pdf` is a second copy of something.
   const expected = new Set(input.inventory.map((v) => `${v.ref}.pdf`));

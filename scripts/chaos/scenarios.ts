@@ -38,7 +38,7 @@ async function localScenario(
   try {
     return await withPortal({ vehicles, ...portalOptions }, async (portal) => {
       const run = await runLocal(portal, out.path, jobOptions(portal));
-      const inv = checkInvariants({ outDir: out.path, inventory: portal.inventory, doneMarks: run.doneMarks });
+      const inv = await checkInvariants({ outDir: out.path, inventory: portal.inventory, doneMarks: run.doneMarks });
       const problems: string[] = [];
       const notes: Measured['notes'] = {
         status: run.report.status,
@@ -204,7 +204,7 @@ const kill: Scenario = {
         const final = await startCli(args, cliCreds).done;
         if (final.code !== 0) problems.push(`final run exit ${final.code}: ${final.stderr.trim().split('\n').slice(-2).join(' | ')}`);
         const served = portal.stats().pdfServed;
-        const inv = checkInvariants({ outDir: out.path, inventory: portal.inventory, doneBeforeKill, pdfServed: served });
+        const inv = await checkInvariants({ outDir: out.path, inventory: portal.inventory, doneBeforeKill, pdfServed: served });
         if (inv.done !== vehicles) problems.push(`only ${inv.done}/${vehicles} DONE after the final run`);
         const refetched = Object.values(served).filter((n) => n > 1).length;
         const result = measured('kill', vehicles, inv, problems, {
@@ -242,7 +242,7 @@ const badCredentials: Scenario = {
         if (s.logins !== 0) problems.push(`logins ${s.logins}, expected 0`);
         if (s.pdfRequests !== 0) problems.push(`${s.pdfRequests} PDFs requested, expected 0`);
         if ((result.stdout + result.stderr).includes('not-the-password')) problems.push('the password appears in the output');
-        const inv = checkInvariants({ outDir: out.path, inventory: [] });
+        const inv = await checkInvariants({ outDir: out.path, inventory: [] });
         return {
           ...measured('badcreds', vehicles, inv, problems, {
             exit: result.code ?? -1,

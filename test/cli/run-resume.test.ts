@@ -3,9 +3,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
-import { verifyDocument } from '../../lib/core/verify/index.js';
+import { PdfVerifier } from '../../lib/core/verify/index.js';
 import { runCli, startCli } from '../../harness/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
+
+const verifier = new PdfVerifier();
+afterAll(() => verifier.close());
 
 const creds = { PORTAL_USER: DEMO_CREDENTIALS.username, PORTAL_PASS: DEMO_CREDENTIALS.password };
 
@@ -53,7 +56,7 @@ describe('fleetpdf run killed with SIGKILL, then run again', () => {
     expect(twice.length).toBeLessThanOrEqual(inFlightAtKill);
     for (const vehicle of portal.inventory) {
       const bytes = readFileSync(join(report.output, `${vehicle.ref}.pdf`));
-      expect(() => verifyDocument(bytes, vehicle)).not.toThrow();
+      await expect(verifier.verify(bytes, vehicle)).resolves.toHaveProperty('sha256');
     }
   }, 180_000);
 });

@@ -1,9 +1,12 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { verifyDocument } from '../../lib/core/verify/index.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { PdfVerifier } from '../../lib/core/verify/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
 import { cloudFixture, getObject, listKeys } from '../../harness/cloud.js';
 import { runOfflineCloud } from '../../harness/offline-cloud-run.js';
+
+const verifier = new PdfVerifier();
+afterAll(() => verifier.close());
 
 useEmulators();
 
@@ -79,7 +82,7 @@ describe('cloud circuit breaker and at-least-once delivery, offline', () => {
     expect(pdfs.sort()).toEqual(env.portal.inventory.map((v) => `runs/${final.runId}/pdfs/${v.ref}.pdf`).sort());
     for (const vehicle of env.portal.inventory) {
       const pdf = await getObject(env.resources, `runs/${final.runId}/pdfs/${vehicle.ref}.pdf`);
-      expect(() => verifyDocument(pdf, vehicle)).not.toThrow();
+      await expect(verifier.verify(pdf, vehicle)).resolves.toHaveProperty('sha256');
     }
     const rows = await env.runtime.aws.tracker.list(final.runId);
     expect(rows.filter((r) => r.status === 'DONE')).toHaveLength(30);

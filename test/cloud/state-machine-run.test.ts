@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyDocument } from '../../lib/core/verify/index.js';
+import { PdfVerifier } from '../../lib/core/verify/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
 import { cloudFixture, getObject, listKeys } from '../../harness/cloud.js';
 import { runOfflineCloud } from '../../harness/offline-cloud-run.js';
+
+const verifier = new PdfVerifier();
+afterAll(() => verifier.close());
 
 useEmulators();
 
@@ -25,7 +28,7 @@ describe('the whole cloud run offline: synthesized state machine, real handlers,
     expect(pdfKeys).toHaveLength(100);
     for (const vehicle of env.portal.inventory) {
       const pdf = await getObject(env.resources, `runs/${final.runId}/pdfs/${vehicle.ref}.pdf`);
-      expect(() => verifyDocument(pdf, vehicle)).not.toThrow();
+      await expect(verifier.verify(pdf, vehicle)).resolves.toHaveProperty('sha256');
     }
     const stored = JSON.parse((await getObject(env.resources, final.report!.reportKey)).toString('utf8'));
     expect(stored).toMatchObject({ runId: final.runId, total_inventory: 100, succeeded: 100, failed: 0 });

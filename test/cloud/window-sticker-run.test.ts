@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyDocument } from '../../lib/core/verify/index.js';
+import { PdfVerifier } from '../../lib/core/verify/index.js';
 import { isValidVin } from '../../lib/demo-portal/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
 import { cloudFixture, getObject, listKeys } from '../../harness/cloud.js';
 import { runOfflineCloud } from '../../harness/offline-cloud-run.js';
+
+const verifier = new PdfVerifier();
+afterAll(() => verifier.close());
 
 useEmulators();
 
@@ -29,7 +32,7 @@ describe('the window-sticker profile in the offline cloud run (PROFILE=window-st
     expect(await listKeys(env.resources, `runs/${final.runId}/pdfs/`)).toHaveLength(18);
     for (const vehicle of valid) {
       const pdf = await getObject(env.resources, `runs/${final.runId}/pdfs/${vehicle.ref}.pdf`);
-      expect(() => verifyDocument(pdf, vehicle), vehicle.ref).not.toThrow();
+      await expect(verifier.verify(pdf, vehicle), vehicle.ref).resolves.toHaveProperty('sha256');
     }
     const stored = JSON.parse((await getObject(env.resources, final.report!.reportKey)).toString('utf8'));
     expect(stored).toMatchObject({ profile: 'window-sticker', total_inventory: 20, succeeded: 18, failed: 0, skipped: 2 });

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyDocument } from '../../lib/core/verify/index.js';
+import { PdfVerifier } from '../../lib/core/verify/index.js';
 import { DEMO_CREDENTIALS, isValidVin, startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
 import { generateInventory } from '../../lib/demo-portal/inventory.js';
 import { PortalClient, pdfText } from '../../harness/portal-client.js';
+
+const verifier = new PdfVerifier();
+afterAll(() => verifier.close());
 
 /** Both sign-in steps; returns the client (its jar holds the session). */
 async function signIn(c: PortalClient, password = DEMO_CREDENTIALS.password): Promise<Response> {
@@ -150,7 +153,7 @@ describe('demo portal, window-sticker site, over HTTP', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
     expect(response.headers.get('content-disposition')).toBe(`inline; filename="window-sticker-${v.ref}.pdf"`);
-    expect(verifyDocument(body, v).matched).toEqual(['ref', 'vin']);
+    expect((await verifier.verify(body, v)).matched).toEqual(['ref', 'vin']);
     const text = await pdfText(body);
     expect(text).toContain('Window Sticker');
     expect(text).toContain(`Reference: ${v.ref}`);

@@ -11,7 +11,7 @@ import {
 import { fetchDocumentDirect } from '../../lib/core/portal/direct-document.js';
 import type { PortalProfile, StepContext } from '../../lib/core/portal/profile.js';
 import type { PortalSession, SessionCookie } from '../../lib/core/types.js';
-import { verifyDocument } from '../../lib/core/verify/index.js';
+import { PdfVerifier } from '../../lib/core/verify/index.js';
 import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
 import { DirectFetcher } from '../../lib/http/direct-fetcher.js';
 import { dealerValues } from '../../lib/profiles/index.js';
@@ -19,6 +19,9 @@ import { PortalClient } from '../../harness/portal-client.js';
 import { sessionCookie } from '../helpers/factories.js';
 import { createServer as createTcpServer } from 'node:net';
 import { pdfLibPdf } from '../core/verify/pdf-fixtures.js';
+
+const verifier = new PdfVerifier();
+afterAll(() => verifier.close());
 
 const SECRET = 'sess-9f2c1d7e5b';
 
@@ -101,7 +104,7 @@ describe('direct path over HTTP (undici) against a tiny node:http portal', () =>
   it('returns the PDF, sending only the cookies that match the URL', async () => {
     const body = await fetchRef('R1');
     expect(body.equals(pdf)).toBe(true);
-    expect(verifyDocument(body, { ref: 'R1' }).matched).toEqual(['ref']);
+    expect((await verifier.verify(body, { ref: 'R1' })).matched).toEqual(['ref']);
     expect(seenCookies.get('R1')).toBe(`dv_session=${SECRET}`);
   });
 
@@ -150,13 +153,7 @@ describe('direct path over HTTP (undici) against a tiny node:http portal', () =>
     const reasons = [];
     for (const ref of ['html', 'json', 'short']) {
       const body = await fetchRef(ref);
-      const error = (() => {
-        try {
-          verifyDocument(body, { ref: 'R1' });
-        } catch (e) {
-          return e;
-        }
-      })();
+      const error = await verifier.verify(body, { ref: 'R1' }).catch((e: unknown) => e);
       expect(error, ref).toBeInstanceOf(DocumentRejectedError);
       reasons.push((error as DocumentRejectedError).reason);
     }
@@ -216,7 +213,7 @@ describe('direct path against the demo portal (HTTP login, session cookies)', ()
     const session = await demoSession(1);
     for (const vehicle of portal.inventory.slice(0, 5)) {
       const body = await fetchDocumentDirect(http.get, dealerValues, vehicle, ctx, session);
-      expect(verifyDocument(body, vehicle).matched).toEqual(expect.arrayContaining(['ref', 'vin']));
+      expect((await verifier.verify(body, vehicle)).matched).toEqual(expect.arrayContaining(['ref', 'vin']));
     }
   });
 

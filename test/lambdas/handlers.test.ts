@@ -3,11 +3,14 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, StartMessageMoveTaskC
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../lib/core/errors.js';
-import { verifyDocument } from '../../lib/core/verify/index.js';
+import { PdfVerifier } from '../../lib/core/verify/index.js';
 import { S3Keys, type RunState } from '../../lib/contracts/index.js';
 import { useEmulators } from '../emulators/aws-env.js';
 import { cloudFixture, getObject, listKeys } from '../../harness/cloud.js';
 import { lambdaContext } from '../../harness/sqs-event-source.js';
+
+const verifier = new PdfVerifier();
+afterAll(() => verifier.close());
 
 useEmulators();
 
@@ -105,7 +108,7 @@ describe('Lambda handlers against the emulators and the demo portal (real Chromi
       const { ref } = JSON.parse(m.Body!);
       const vehicle = env.portal.inventory.find((v) => v.ref === ref)!;
       const pdf = await getObject(env.resources, `runs/${state.runId}/pdfs/${ref}.pdf`);
-      expect(verifyDocument(pdf, vehicle).matched).toContain('ref');
+      expect((await verifier.verify(pdf, vehicle)).matched).toContain('ref');
       expect((await env.runtime.aws.tracker.get(state.runId, ref))?.status).toBe('DONE');
     }
     const served = env.portal.stats().pdfRequests;

@@ -29,7 +29,7 @@ describe('local run on the direct path (undici + session cookies) against the de
     expect(report.status).toBe('completed');
     expect(report).toMatchObject({ succeeded: 40, failed: 0, direct_downloads: 40, browser_downloads: 0, direct_fallbacks: 0 });
     expect(workerPagesOpened).toBe(0);
-    expectAllStoredAndVerified(portal, folder);
+    await expectAllStoredAndVerified(portal, folder);
     expect(readdirSync(folder).filter((f) => f.endsWith('.pdf'))).toHaveLength(40);
     const stats = portal.stats();
     // The faults bit, on this path too.
@@ -75,7 +75,7 @@ describe('local run on the direct path (undici + session cookies) against the de
     expect(report).toMatchObject({ succeeded: 20, failed: 0, direct_downloads: 0, browser_downloads: 20, direct_fallbacks: 0 });
     expect(workerPagesOpened).toBeGreaterThan(0);
     expect(portal.stats().pdfRequests - before).toBe(20);
-    expectAllStoredAndVerified(portal, folder);
+    await expectAllStoredAndVerified(portal, folder);
   }, 120_000);
 
   it('auto falls back to the vehicle page when the direct URL answers with something else than a PDF', async () => {
@@ -99,6 +99,6 @@ describe('local run on the direct path (undici + session cookies) against the de
     expect(workerPagesOpened).toBeGreaterThan(0);
     expect(lines.some((l) => /direct download of \S+ unusable \(got an HTML page/.test(l))).toBe(true);
     expect(lines.some((l) => /gave no PDF in \d+ tries: using vehicle pages/.test(l))).toBe(true);
-    expectAllStoredAndVerified(portal, folder);
+    await expectAllStoredAndVerified(portal, folder);
   }, 120_000);
 });

@@ -25,7 +25,7 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
     expect(report.total_inventory).toBe(300);
     expect(report.retries).toBeGreaterThan(0);
     expect(report.session_refreshes).toBeGreaterThan(0);
-    expectAllStoredAndVerified(portal, folder);
+    await expectAllStoredAndVerified(portal, folder);
     const pdfs = readdirSync(folder).filter((f) => f.endsWith('.pdf'));
     expect(pdfs).toHaveLength(300);
     const manifest = readFileSync(join(folder, 'manifest.csv'), 'utf8').trim().split('\n');
@@ -59,7 +59,7 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
     const stats = portal.stats();
     expect(stats.wrongPdfServed).toBeGreaterThan(0);
     expect(report.wrong_documents_rejected).toBe(stats.wrongPdfServed);
-    expectAllStoredAndVerified(portal, folder);
+    await expectAllStoredAndVerified(portal, folder);
   }, 180_000);
 
   it('relaunches the browser when it dies mid-run and loses nothing', async () => {
@@ -81,7 +81,7 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
     expect(killed.length).toBeGreaterThan(0);
     expect(report.browser_restarts).toBeGreaterThanOrEqual(1);
     expect(report.succeeded).toBe(60);
-    expectAllStoredAndVerified(portal, folder);
+    await expectAllStoredAndVerified(portal, folder);
   }, 120_000);
 
   it('leaves a run with FAILED vehicles open: the next run retries just those', async () => {
@@ -211,6 +211,6 @@ describe('local pipeline end to end (real Chromium, demo portal over HTTP)', () 
     expect(second.folder).toBe(first.folder);
     expect(second.report.succeeded).toBe(40);
     expect(portal.stats().pdfRequests - servedFirst).toBe(40 - doneFirst);
-    expectAllStoredAndVerified(portal, second.folder);
+    await expectAllStoredAndVerified(portal, second.folder);
   }, 120_000);
 });

@@ -4,12 +4,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LoginRejectedError, SessionExpiredError } from '../../lib/core/errors.js';
 import { parseInventoryCsv } from '../../lib/core/portal/inventory-csv.js';
 import { exportInventory, fetchDocumentInPage, loginInBrowser } from '../../lib/core/portal/steps.js';
-import { verifyDocument } from '../../lib/core/verify/index.js';
+import { PdfVerifier } from '../../lib/core/verify/index.js';
 import { DEMO_CREDENTIALS, isValidVin, startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
 import { getProfile, windowSticker } from '../../lib/profiles/index.js';
 import { stickerVinProblem } from '../../lib/profiles/window-sticker.js';
 import { portalAndBrowser, tempDir } from '../helpers/fixtures.js';
 import { runAgainst } from '../helpers/local-run.js';
+
+const verifier = new PdfVerifier();
+afterAll(() => verifier.close());
 
 describe('window-sticker profile: VIN check', () => {
   it('is registered under its name', () => {
@@ -81,7 +84,7 @@ describe('window-sticker profile steps against the demo site (real Chromium)', (
     try {
       for (const vehicle of env.portal.inventory.slice(0, 3)) {
         const body = await fetchDocumentInPage(page, windowSticker, vehicle, env.ctx, 1);
-        expect(verifyDocument(body, vehicle).matched).toEqual(['ref', 'vin']);
+        expect((await verifier.verify(body, vehicle)).matched).toEqual(['ref', 'vin']);
       }
       expect(context.pages()).toEqual([page]);
     } finally {
@@ -122,7 +125,7 @@ describe('window-sticker profile end to end (local pipeline, real Chromium)', ()
     const valid = portal.inventory.filter((v) => isValidVin(v.vin));
     const broken = portal.inventory.filter((v) => !isValidVin(v.vin));
     for (const vehicle of valid) {
-      expect(() => verifyDocument(readFileSync(join(folder, `${vehicle.ref}.pdf`)), vehicle), vehicle.ref).not.toThrow();
+      await expect(verifier.verify(readFileSync(join(folder, `${vehicle.ref}.pdf`)), vehicle), vehicle.ref).resolves.toHaveProperty('sha256');
     }
     expect(readdirSync(folder).filter((f) => f.endsWith('.pdf'))).toHaveLength(27);
     const manifest = readFileSync(join(folder, 'manifest.csv'), 'utf8');
@@ -150,7 +153,7 @@ describe('window-sticker profile end to end (local pipeline, real Chromium)', ()
     expect(stats.sessionsEnded.replaced).toBe(0);
     expect(report.wrong_documents_rejected).toBe(stats.wrongPdfServed);
     for (const vehicle of portal.inventory.filter((v) => isValidVin(v.vin))) {
-      expect(() => verifyDocument(readFileSync(join(folder, `${vehicle.ref}.pdf`)), vehicle), vehicle.ref).not.toThrow();
+      await expect(verifier.verify(readFileSync(join(folder, `${vehicle.ref}.pdf`)), vehicle), vehicle.ref).resolves.toHaveProperty('sha256');
     }
   }, 180_000);
 });

@@ -53,7 +53,7 @@ export function handleVehicleRecord(rt: CloudRuntime): (record: SQSRecord) => Pr
           tracker: aws.tracker,
           documents: aws.documents,
           session: rt.session,
-          verify: rt.verify,
+          verifier: rt.verifier,
           workerId: rt.workerId,
           timeoutMs: settings.vehicleTimeoutSecs * 1000,
           refreshesPerAttempt: settings.refreshesPerAttempt,

@@ -1,7 +1,8 @@
 import { classify, SessionExpiredError, TransientError } from '../errors.js';
 import type { SessionManager } from '../portal/session-manager.js';
 import type { DocumentStore, Tracker } from '../ports.js';
-import type { Outcome, PortalSession, Vehicle, VerifiedDocument } from '../types.js';
+import type { Outcome, PortalSession, Vehicle } from '../types.js';
+import type { DocumentVerifier } from '../verify/index.js';
 import { VehicleStatus } from '../types.js';
 
 export interface VehicleTask extends Vehicle {
@@ -10,16 +11,14 @@ export interface VehicleTask extends Vehicle {
   attempts: number;
 }
 
-/** Is `body` this vehicle's PDF? Resolves to the verified document or rejects with a DocumentRejectedError. */
-export type VerifyDocument = (body: Buffer, vehicle: Vehicle) => Promise<VerifiedDocument>;
-
 export interface ProcessVehicleDeps {
   tracker: Tracker;
   documents: DocumentStore;
   session: SessionManager;
   /** Fetch this vehicle's document body with the given session (browser path or direct path). */
   fetchDocument: (vehicle: Vehicle, session: PortalSession) => Promise<Buffer>;
-  verify: VerifyDocument;
+  /** Is the body this vehicle's PDF (a PdfVerifier; the caller closes it). */
+  verifier: DocumentVerifier;
   workerId: string;
   /** Budget for the whole attempt, ms. */
   timeoutMs: number;
@@ -71,7 +70,7 @@ export async function fetchVehicle(task: VehicleTask, deps: ProcessVehicleDeps):
 export async function storeVehicle(task: VehicleTask, fetched: FetchedDocument, deps: ProcessVehicleDeps): Promise<Outcome> {
   const { runId, ref } = task;
   try {
-    const verified = await deps.verify(fetched.body, task);
+    const verified = await deps.verifier.verify(fetched.body, task);
     const storageKey = await deps.documents.put(runId, ref, verified.bytes, verified.sha256);
     const durationMs = Date.now() - fetched.startedAt;
     const changed = await deps.tracker.markDone(runId, ref, {

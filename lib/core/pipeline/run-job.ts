@@ -6,7 +6,8 @@ import type { DocumentStore, RunCounterStore, Tracker, WorkItem, WorkQueue } fro
 import type { PerWorkerStats } from '../report/types.js';
 import type { Outcome, PortalSession, Vehicle } from '../types.js';
 import type { AdaptiveLimit } from './adaptive-limit.js';
-import { fetchVehicle, storeVehicle, type VerifyDocument } from './process-vehicle.js';
+import type { DocumentVerifier } from '../verify/index.js';
+import { fetchVehicle, storeVehicle } from './process-vehicle.js';
 
 /** How a worker gets documents; the browser path and the direct path both fit. */
 export interface DocumentFetcher {
@@ -27,7 +28,8 @@ export interface RunJobOptions {
   counters: RunCounterStore;
   session: SessionManager;
   fetcher: DocumentFetcher;
-  verify: VerifyDocument;
+  /** Is a fetched body the vehicle's PDF (a PdfVerifier; the caller closes it). */
+  verifier: DocumentVerifier;
   /** The attempt engine's rules. */
   policy: AttemptPolicy;
   /** The run's circuit breaker, and the pauses and probes that go with it. */
@@ -160,7 +162,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
       tracker: options.tracker,
       documents: options.documents,
       session: options.session,
-      verify: options.verify,
+      verifier: options.verifier,
       fetchDocument: (vehicle: Vehicle, session: PortalSession) => options.fetcher.fetch(workerId, vehicle, session),
       workerId,
       timeoutMs: options.vehicleTimeoutMs,

@@ -5,7 +5,7 @@ import {
   VehicleFailedError,
   type FleetPdfError,
 } from '../errors.js';
-import { findPdfHeader } from '../verify/pdf-text.js';
+import { findPdfHeader } from '../verify/index.js';
 import type { PortalProfile } from './profile.js';
 
 /**

@@ -1,3 +1,15 @@
-export { verifyDocument, matchIdentity, describeNotPdf } from './verify-document.js';
-export { extractPdfText, findPdfHeader, CMap } from './pdf-text.js';
-export type { PdfText, IdentityMatch, VehicleIdentity, RejectReason, VerifiedDocument } from './types.js';
+export { DEFAULT_CAPS, PdfVerifier, verifierOptions } from './pdf-verifier.js';
+export type { VerifierSettings } from './pdf-verifier.js';
+export { matchIdentity } from './identity.js';
+export { describeNotPdf } from './not-pdf.js';
+export { findPdfHeader } from './pdf-header.js';
+export type {
+  CapExceeded,
+  CapName,
+  DocumentVerifier,
+  IdentityMatch,
+  PdfVerifierOptions,
+  RejectReason,
+  VehicleIdentity,
+  VerifiedDocument,
+} from './types.js';

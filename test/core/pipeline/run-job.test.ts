@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { FsDocumentStore, SqliteStore } from '../../../lib/adapters/local/index.js';
 import { MemoryBreakerStore, MemoryRunCounterStore, MemorySessionStore } from '../../../lib/adapters/memory/index.js';
 import { CircuitBreaker, PauseGate } from '../../../lib/core/breaker/index.js';
@@ -12,7 +12,10 @@ import type { Vehicle } from '../../../lib/core/types.js';
 import { VehicleStatus } from '../../../lib/core/types.js';
 import { generateInventory } from '../../../lib/demo-portal/inventory.js';
 import { renderValuationPdf } from '../../../lib/demo-portal/pdf.js';
-import { verifyDocument } from '../../../lib/core/verify/index.js';
+import { PdfVerifier } from '../../../lib/core/verify/index.js';
+
+const verifier = new PdfVerifier();
+afterAll(() => verifier.close());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -87,7 +90,7 @@ function setup(vehicles: number, options: { putDelayMs?: number; fetchMs?: numbe
       counters,
       session: new SessionManager({ store: new MemorySessionStore(), login: async () => [] }),
       fetcher,
-      verify: async (body, vehicle) => verifyDocument(body, vehicle),
+      verifier,
       policy: { maxAttempts: 3, retryBaseDelayMs: 10, retryMaxDelayMs: 1000, freeThrottles: 10 },
       breaker,
       gate: new PauseGate({ breaker, pauseMs: 1000, maxPauseMs: 2000, maxPauses: 5 }),
@@ -145,7 +148,7 @@ describe('runJob', () => {
     const next = events.find((e, i) => i > events.indexOf(`fetch-end ${target.ref}`) && e.startsWith('fetch-start'))!;
     expect(events.indexOf(next)).toBeLessThan(rebuiltAt);
     expect(events.indexOf(next.replace('start', 'end'))).toBeLessThan(rebuiltAt);
-    expect(verifyDocument((await env.files.get(runId, target.ref))!, target).matched).toContain('ref');
+    expect((await verifier.verify((await env.files.get(runId, target.ref))!, target)).matched).toContain('ref');
   });
 
   it('fails the run with the tracker error a storage outcome hit, without an unhandled rejection', async () => {

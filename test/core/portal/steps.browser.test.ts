@@ -8,10 +8,13 @@ import {
   fetchDocumentInPage,
   loginInBrowser,
 } from '../../../lib/core/portal/steps.js';
-import { verifyDocument } from '../../../lib/core/verify/index.js';
+import { PdfVerifier } from '../../../lib/core/verify/index.js';
 import { DEMO_CREDENTIALS } from '../../../lib/demo-portal/index.js';
 import { dealerValues } from '../../../lib/profiles/index.js';
 import { portalAndBrowser } from '../../helpers/fixtures.js';
+
+const verifier = new PdfVerifier();
+afterAll(() => verifier.close());
 
 describe('dealer-values steps against the demo portal (real Chromium)', () => {
   let env: Awaited<ReturnType<typeof portalAndBrowser>>;
@@ -63,7 +66,7 @@ describe('dealer-values steps against the demo portal (real Chromium)', () => {
     try {
       const vehicle = env.portal.inventory[3]!;
       const body = await fetchDocumentInPage(page, dealerValues, vehicle, env.ctx, 1);
-      const verified = verifyDocument(body, vehicle);
+      const verified = (await verifier.verify(body, vehicle));
       expect(verified.matched).toContain('ref');
     } finally {
       await context.close();
@@ -75,7 +78,7 @@ describe('dealer-values steps against the demo portal (real Chromium)', () => {
     try {
       const vehicle = env.portal.inventory[4]!;
       const body = await fetchDocumentInPage(page, { ...dealerValues, clicks: 'mouse' }, vehicle, env.ctx, 1);
-      expect(verifyDocument(body, vehicle).matched).toContain('ref');
+      expect((await verifier.verify(body, vehicle)).matched).toContain('ref');
     } finally {
       await context.close();
     }
