@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 
 /**
  * What the JSON-speaking AWS stand-ins share (Secrets Manager, Step Functions, the Lambda
@@ -25,4 +25,22 @@ export function sendAwsJson(res: ServerResponse, contentType: string, status: nu
     ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
   });
   res.end(json);
+}
+
+/** Listen on loopback (`port` 0: any free one); the endpoint to give an SDK client, and a close that ends open connections. */
+export async function listenOnLoopback(server: Server, port: number, name: string): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error(`${name} stand-in: no port`);
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { listenOnLoopback } from './aws-json.js';
 
 /**
  * A tiny AWS CloudFormation stand-in (no npm emulator covers it): an HTTP server speaking the
@@ -75,15 +76,10 @@ export async function startCloudFormation(port = 0): Promise<CloudFormationStand
     );
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('cloudformation stand-in: no port');
+  const listening = await listenOnLoopback(server, port, 'cloudformation');
   return {
     server,
-    endpoint: `http://127.0.0.1:${address.port}`,
+    endpoint: listening.endpoint,
     calls,
     putStack(stack) {
       stacks.set(stack.name, {
@@ -92,11 +88,7 @@ export async function startCloudFormation(port = 0): Promise<CloudFormationStand
         created: new Date(),
       });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 

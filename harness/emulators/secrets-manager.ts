@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { sendAwsJson, ServiceError } from './aws-json.js';
+import { listenOnLoopback, sendAwsJson, ServiceError } from './aws-json.js';
 
 /**
  * A tiny AWS Secrets Manager stand-in (there is no npm emulator for it): an HTTP server
@@ -84,20 +84,11 @@ export async function startSecretsManager(port = 0): Promise<SecretsManagerStand
   const server = createServer((req, res) => {
     void handle(req, res, operations);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('secrets manager stand-in: no port');
+  const listening = await listenOnLoopback(server, port, 'secrets manager');
   return {
     server,
-    endpoint: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    endpoint: listening.endpoint,
+    close: listening.close,
   };
 }
 

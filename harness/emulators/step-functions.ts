@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { sendAwsJson, ServiceError } from './aws-json.js';
+import { listenOnLoopback, sendAwsJson, ServiceError } from './aws-json.js';
 
 /**
  * A tiny AWS Step Functions stand-in for the control plane `fleetpdf cloud` uses: an HTTP
@@ -144,15 +144,10 @@ export async function startStepFunctions(port = 0): Promise<StepFunctionsStandIn
   const server = createServer((req, res) => {
     void handle(req, res, operations, calls);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('step functions stand-in: no port');
+  const listening = await listenOnLoopback(server, port, 'step functions');
   return {
     server,
-    endpoint: `http://127.0.0.1:${address.port}`,
+    endpoint: listening.endpoint,
     calls,
     createStateMachine(name) {
       const arn = `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${name}`;
@@ -167,11 +162,7 @@ export async function startStepFunctions(port = 0): Promise<StepFunctionsStandIn
     addStateExited(executionArn, name, output) {
       findExecution(executionArn).exited.push({ name, output: JSON.stringify(output) });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 
