@@ -22,5 +22,7 @@ export const VehicleMessageSchema = z.object({
    * throttled vehicle is sent again with this number one higher.
    */
   throttles: z.number().int().min(0).max(1000).optional(),
+  /** Ended sessions this vehicle had that were not counted as attempts (the same reason). */
+  relogins: z.number().int().min(0).max(1000).optional(),
 });
 export type VehicleMessage = z.infer<typeof VehicleMessageSchema>;

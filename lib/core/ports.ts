@@ -97,6 +97,8 @@ export interface SessionStore {
   get(): Promise<PortalSession | undefined>;
   /** Store a session; refused (false) when a session of the same or a newer version is already stored. */
   put(session: PortalSession): Promise<boolean>;
+  /** Note that the session of this version served a document (a no-op when another version is stored now). */
+  markServed(version: number): Promise<void>;
   /** Try to take the refresh lock for `ttlMs`; false when someone else holds it. */
   tryLock(owner: string, ttlMs: number): Promise<boolean>;
   unlock(owner: string): Promise<void>;

@@ -42,6 +42,13 @@ export interface PortalSession {
   cookies: SessionCookie[];
   /** Epoch ms of the login that produced it. */
   createdAt: number;
+  /** A document was stored with it: the login was worth it. */
+  served?: boolean;
+  /**
+   * Logins in a row before this one whose session served no document (0 after a session that
+   * did). A portal that ends every new session at once makes it grow: the login storm guard.
+   */
+  fruitlessLogins?: number;
 }
 
 /** A verified document, ready to be stored. */

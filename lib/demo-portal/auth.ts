@@ -11,13 +11,14 @@ export function sessionToken(req: IncomingMessage): string | undefined {
 /**
  * The session of a request, or undefined after answering with the redirect a real portal
  * gives: to the site's login page (with the reason) or to the license page.
- * `protectedRoute` requests count towards `kick` and need the license accepted.
+ * `protectedRoute` requests count towards `kick` and need the license accepted; `document`
+ * requests (a vehicle page, a PDF) are what the `bounce` fault sends back to the sign-in page.
  */
 export function requireSession(
   ctx: PortalContext,
   req: IncomingMessage,
   res: ServerResponse,
-  options: { protectedRoute: boolean },
+  options: { protectedRoute: boolean; document?: boolean },
 ): Session | undefined {
   const auth = ctx.sessions.authenticate(sessionToken(req), ctx.faults.spec.expire);
   if (!auth.ok) {
@@ -27,6 +28,12 @@ export function requireSession(
   if (options.protectedRoute && ctx.faults.countForKick()) {
     // The user "logged in elsewhere": every active session ends, this request's included.
     ctx.sessions.endAll('kicked');
+    redirect(res, `${ctx.loginPath}?reason=session-ended`);
+    return undefined;
+  }
+  if (options.document && ctx.faults.roll(ctx.faults.spec.bounce)) {
+    ctx.stats.c.faultsInjected.bounce += 1;
+    ctx.sessions.end(sessionToken(req)!, 'expired');
     redirect(res, `${ctx.loginPath}?reason=session-ended`);
     return undefined;
   }

@@ -19,6 +19,7 @@ const FAULTS: Record<FaultKey, { schema: z.ZodType<number, string>; rule: string
   kick: { schema: count, rule: 'a positive whole number of requests' },
   ratelimit: { schema: count, rule: 'a positive whole number of concurrent requests' },
   down: { schema: seconds, rule: 'a number of seconds greater than 0' },
+  bounce: { schema: probability, rule: 'a probability between 0 and 1' },
 };
 const KNOWN = Object.keys(FAULTS) as FaultKey[];
 const isFaultKey = (key: string): key is FaultKey => Object.hasOwn(FAULTS, key);
@@ -55,6 +56,7 @@ const FaultSpecSchema = z
     kick: z.number().int().min(1),
     ratelimit: z.number().int().min(1),
     down: z.number().gt(0),
+    bounce: z.number().min(0).max(1),
   })
   .partial()
   .strict();

@@ -14,6 +14,11 @@ export interface FaultSpec {
   ratelimit?: number;
   /** Probability that a PDF request is answered with the session's current vehicle's PDF. */
   interfere?: number;
+  /**
+   * Probability that a vehicle page or document request ends the session and sends the user
+   * to the sign-in page (1 = a portal that ends every new session at once: a login storm).
+   */
+  bounce?: number;
   /** Every route answers 503 for this many seconds after start (or after setFaults). */
   down?: number;
 }
@@ -83,7 +88,7 @@ export interface DemoPortalStats {
   wrongPdfServed: number;
   licenseAccepts: number;
   exports: number;
-  faultsInjected: { '5xx': number; hang: number; ratelimit: number; interfere: number; down: number };
+  faultsInjected: { '5xx': number; hang: number; ratelimit: number; interfere: number; down: number; bounce: number };
 }
 
 export interface DemoPortal {

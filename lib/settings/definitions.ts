@@ -114,10 +114,28 @@ export const SETTINGS = {
     cloud: { default: 10, context: true, env: true },
   }),
   refreshesPerAttempt: define({
-    doc: 'session refreshes (logins) one vehicle attempt may wait for before it fails',
+    doc: 'after an ended session is refreshed, times one attempt goes on with the new session in place; past them the vehicle is given back (no attempt used) and comes back after a stagger',
     schema: wholeNumber(0, 10),
-    local: { flag: '--refreshes-per-attempt <n>', default: 2 },
-    cloud: { default: 2, context: true, env: true },
+    local: { flag: '--refreshes-per-attempt <n>', default: 0 },
+    cloud: { default: 0, context: true, env: true },
+  }),
+  freeRelogins: define({
+    doc: 'ended sessions per vehicle that do not count as attempts (while refreshes succeed); past them they count, for a vehicle whose page alone always leads to the sign-in page',
+    schema: wholeNumber(0, 1000),
+    local: { flag: '--free-relogins <n>', default: 10 },
+    cloud: { default: 10, context: true, env: true },
+  }),
+  reloginStaggerMs: define({
+    doc: 'a vehicle given back after its session ended comes back after a random wait of up to this long, so the workers do not all hit the new session at once',
+    schema: wholeNumber(0, 600_000),
+    local: { flag: '--relogin-stagger <ms>', default: 1000 },
+    cloud: { default: 1000, context: true, env: true },
+  }),
+  maxFruitlessLogins: define({
+    doc: 'logins in a row whose session served no document before the sign-in page came back, after which the run stops (exit 3): the portal ends every new session at once, and more logins risk locking the account',
+    schema: wholeNumber(1, 100),
+    local: { flag: '--max-fruitless-logins <n>', default: 5 },
+    cloud: { default: 5, context: true, env: true },
   }),
 
   // The circuit breaker: the portal as a whole is failing.

@@ -61,6 +61,20 @@ export function sessionStoreContract(name: string, setup: SessionStoreSetup): vo
       expect((await store.get())?.cookies).toEqual([cookie('v1')]);
     });
 
+    it('marks the stored session served, for every handle, and never another version', async () => {
+      await store.put({ ...session(4), fruitlessLogins: 2 });
+      expect(await store.get()).toEqual({ ...session(4), fruitlessLogins: 2 });
+      await fixture.sameStore().markServed(3);
+      expect((await store.get())?.served).toBeUndefined();
+      await fixture.sameStore().markServed(4);
+      expect(await store.get()).toEqual({ ...session(4), fruitlessLogins: 2, served: true });
+      // A newer login starts unserved.
+      await store.put({ ...session(5), fruitlessLogins: 0 });
+      expect(await store.get()).toEqual({ ...session(5), fruitlessLogins: 0 });
+      await store.markServed(4);
+      expect((await store.get())?.served).toBeUndefined();
+    });
+
     it('locks for one owner at a time; the owner may extend it; only the owner unlocks', async () => {
       expect(await store.tryLock('a', 10_000)).toBe(true);
       expect(await store.tryLock('b', 10_000)).toBe(false);

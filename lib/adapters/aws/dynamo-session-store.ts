@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SessionStore } from '../../core/ports.js';
 import type { PortalSession, SessionCookie } from '../../core/types.js';
 import { SessionTableKeys } from '../../contracts/index.js';
@@ -14,6 +14,8 @@ interface SessionItem {
   cookies: string;
   createdAt: number;
   ttl: number;
+  served?: boolean;
+  fruitlessLogins?: number;
 }
 
 const PK = SessionTableKeys.PARTITION_KEY;
@@ -53,7 +55,27 @@ export class DynamoSessionStore implements SessionStore {
       version: item.version,
       cookies: parseCookies(item.cookies),
       createdAt: typeof item.createdAt === 'number' ? item.createdAt : 0,
+      ...(item.served === true ? { served: true } : {}),
+      ...(typeof item.fruitlessLogins === 'number' ? { fruitlessLogins: item.fruitlessLogins } : {}),
     };
+  }
+
+  /** One conditional update, no read: only the session of this version is marked. */
+  async markServed(version: number): Promise<void> {
+    try {
+      await this.#db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [PK]: SessionTableKeys.SESSION_ITEM },
+          UpdateExpression: 'SET #served = :true',
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { '#served': 'served', '#version': 'version' },
+          ExpressionAttributeValues: { ':true': true, ':version': version },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
   }
 
   async put(session: PortalSession): Promise<boolean> {
@@ -63,6 +85,8 @@ export class DynamoSessionStore implements SessionStore {
       cookies: JSON.stringify(session.cookies),
       createdAt: session.createdAt,
       ttl: Math.floor(this.#now() / 1000) + this.#sessionTtlSecs,
+      ...(session.served ? { served: true } : {}),
+      ...(session.fruitlessLogins !== undefined ? { fruitlessLogins: session.fruitlessLogins } : {}),
     };
     try {
       await this.#db.send(

@@ -186,11 +186,12 @@ export function parseVehicleMessage(body: string): VehicleMessage {
   return parsed.data;
 }
 
-/** The message body: the vehicle's identity, and its uncounted throttles when it had some. */
+/** The message body: the vehicle's identity, and its uncounted retries when it had some. */
 function vehicleBody(message: VehicleMessage): VehicleMessage {
   const body: VehicleMessage = { runId: message.runId, ref: message.ref };
   if (message.vin !== undefined) body.vin = message.vin;
   if (message.throttles) body.throttles = message.throttles;
+  if (message.relogins) body.relogins = message.relogins;
   return body;
 }
 

@@ -27,6 +27,10 @@ export class MemorySessionStore implements SessionStore {
     return true;
   }
 
+  async markServed(version: number): Promise<void> {
+    if (this.#session?.version === version) this.#session.served = true;
+  }
+
   /** Free, expired (a holder that crashed or hung) or already ours: take or extend it. */
   async tryLock(owner: string, ttlMs: number): Promise<boolean> {
     const now = this.#now();

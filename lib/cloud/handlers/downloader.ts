@@ -70,7 +70,7 @@ export function handleVehicleRecord(rt: CloudRuntime): (record: SQSRecord) => Pr
       if (observed.opened) logger.error('circuit breaker opened: pausing the run', { ...keys, reason: observed.opened.reason, critical: observed.opened.critical });
       effects = decideAttempt({
         outcome,
-        vehicle: { attempts, throttles: message.throttles ?? 0 },
+        vehicle: { attempts, throttles: message.throttles ?? 0, relogins: message.relogins ?? 0 },
         breakerOpen: observed.open,
         pauseMs: settings.pauseSecs * 1000,
         policy: rt.policy,
@@ -100,7 +100,10 @@ export function handleVehicleRecord(rt: CloudRuntime): (record: SQSRecord) => Pr
     switch (queue.kind) {
       case 'retry':
         metrics.addMetric('retries', MetricUnit.Count, 1);
-        if (!queue.countAttempt) return resend({ ...message, throttles: effects.throttles }, Math.ceil(queue.delayMs / 1000), error.reason, 'requeued');
+        if (!queue.countAttempt) {
+          const { throttles, relogins } = effects.vehicle;
+          return resend({ ...message, throttles, relogins }, Math.ceil(queue.delayMs / 1000), error.reason, 'requeued');
+        }
         await aws.queue.changeVisibility(record.receiptHandle, Math.min(MAX_VISIBILITY_SECS, Math.ceil(queue.delayMs / 1000))).catch(() => undefined);
         throw error;
       case 'give-up':

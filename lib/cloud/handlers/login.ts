@@ -14,7 +14,8 @@ export function loginHandler(rt: CloudRuntime): (event: unknown) => Promise<RunS
     if (isPausedRun(event)) return resumeRun(rt, event);
     const input = parseRunInput(event);
     const stored = await rt.aws.sessionStore.get();
-    const fresh = await rt.session.refresh(stored?.version ?? 0);
+    // A new run: sessions of an earlier run that served nothing do not count against it (the storm guard).
+    const fresh = await rt.session.refresh(stored?.version ?? 0, { newRun: true });
     const runId = input.runId ?? newRunId();
     await openRunForWork(rt, runId);
     return {

@@ -1,4 +1,4 @@
-import { Disposition, DocumentRejectedError, leavesPageBroken, type FleetPdfError } from '../errors.js';
+import { Disposition, DocumentRejectedError, leavesPageBroken, SessionExpiredError, type FleetPdfError } from '../errors.js';
 import type { Outcome } from '../types.js';
 import { backoffMs } from './backoff.js';
 import type { AttemptEffects, AttemptInput, AttemptPolicy, BreakerSignal, FailureRecord, VehicleHistory } from './types.js';
@@ -27,6 +27,9 @@ export function breakerSignal(outcome: Outcome): BreakerSignal {
  * - fail (the portal does not know the vehicle, ...): FAILED at once.
  * - throttle: retried after the portal's Retry-After or a backoff, the first `freeThrottles`
  *   times without using an attempt; the concurrency limit hears it.
+ * - an ended session (already refreshed by the attempt): the portal's state, not the vehicle's:
+ *   given back without using an attempt (the first `freeRelogins` times), back after a random
+ *   stagger so the workers do not all burn the new session at once; the limit hears it.
  * - everything else (transient, ended session, rejected document): retried with a backoff
  *   while attempts last, then FAILED (dead-lettered in the cloud, for a redrive).
  */
@@ -40,7 +43,7 @@ export function decideAttempt(input: AttemptInput): AttemptEffects {
       counters: outcome.duplicate ? { duplicates: 1 } : {},
       limit: { kind: 'success', latencyMs: outcome.portalMs },
       recyclePage: false,
-      throttles: vehicle.throttles,
+      vehicle,
     };
   }
   if (outcome.kind === 'already-done') {
@@ -52,15 +55,15 @@ export function decideAttempt(input: AttemptInput): AttemptEffects {
       counters: { duplicates: 1 },
       limit: { kind: 'none' },
       recyclePage: false,
-      throttles: vehicle.throttles,
+      vehicle,
     };
   }
   const { error } = outcome;
   const base = {
     counters: rejectedCounters(error),
-    limit: error.disposition === Disposition.THROTTLE ? ({ kind: 'throttle' } as const) : ({ kind: 'none' } as const),
+    limit: limitSignalOf(error),
     recyclePage: leavesPageBroken(error),
-    throttles: vehicle.throttles,
+    vehicle,
   };
   const failure = (counted: boolean): FailureRecord => ({
     error: error.message,
@@ -81,14 +84,25 @@ export function decideAttempt(input: AttemptInput): AttemptEffects {
   if (!retry) {
     return { ...base, result: 'failed', tracker: { write: 'failed', failure: failure(true) }, queue: { kind: 'give-up', deadLetter: true } };
   }
+  const free = !retry.countAttempt;
   return {
     ...base,
     result: 'retry',
     tracker: { write: 'error', failure: failure(retry.countAttempt) },
     queue: { kind: 'retry', delayMs: retry.delayMs, countAttempt: retry.countAttempt },
     counters: { ...base.counters, retries: 1 },
-    throttles: vehicle.throttles + (retry.countAttempt || error.disposition !== Disposition.THROTTLE ? 0 : 1),
+    vehicle: {
+      attempts: vehicle.attempts,
+      throttles: vehicle.throttles + (free && error.disposition === Disposition.THROTTLE ? 1 : 0),
+      relogins: vehicle.relogins + (free && error.disposition === Disposition.RELOGIN ? 1 : 0),
+    },
   };
+}
+
+function limitSignalOf(error: FleetPdfError): AttemptEffects['limit'] {
+  if (error.disposition === Disposition.THROTTLE) return { kind: 'throttle' };
+  if (error instanceof SessionExpiredError) return { kind: 'session-ended', staleVersion: error.staleVersion };
+  return { kind: 'none' };
 }
 
 /** The retry an error earns, or undefined when the vehicle is out of attempts. */
@@ -105,6 +119,9 @@ function retryOf(
     const hinted = 'retryAfterMs' in error && typeof error.retryAfterMs === 'number' ? error.retryAfterMs : 0;
     const backoff = backoffMs(vehicle.throttles, policy.retryBaseDelayMs, policy.retryMaxDelayMs, random);
     return { delayMs: Math.max(hinted, backoff), countAttempt: !free };
+  }
+  if (error.disposition === Disposition.RELOGIN && vehicle.relogins < policy.freeRelogins) {
+    return { delayMs: Math.round(random() * policy.reloginStaggerMs), countAttempt: false };
   }
   if (outOfAttempts) return undefined;
   return { delayMs: backoffMs(vehicle.attempts, policy.retryBaseDelayMs, policy.retryMaxDelayMs, random), countAttempt: true };

@@ -1,7 +1,10 @@
 import type { CloudSettingValues, LocalSettings } from '../../settings/index.js';
 import type { AttemptPolicy } from './types.js';
 
-type PolicySettings = Pick<LocalSettings & CloudSettingValues, 'maxAttempts' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'freeThrottles'>;
+type PolicySettings = Pick<
+  LocalSettings & CloudSettingValues,
+  'maxAttempts' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'freeThrottles' | 'freeRelogins' | 'reloginStaggerMs'
+>;
 
 /** The attempt engine's rules from a runtime's settings. */
 export function attemptPolicy(settings: PolicySettings): AttemptPolicy {
@@ -10,5 +13,7 @@ export function attemptPolicy(settings: PolicySettings): AttemptPolicy {
     retryBaseDelayMs: settings.retryBaseDelayMs,
     retryMaxDelayMs: settings.retryMaxDelayMs,
     freeThrottles: settings.freeThrottles,
+    freeRelogins: settings.freeRelogins,
+    reloginStaggerMs: settings.reloginStaggerMs,
   };
 }

@@ -9,6 +9,10 @@ export interface AttemptPolicy {
   retryMaxDelayMs: number;
   /** Throttled retries per vehicle that are not counted as attempts. */
   freeThrottles: number;
+  /** Ended sessions per vehicle that are not counted as attempts. */
+  freeRelogins: number;
+  /** A vehicle given back after its session ended waits a random 0..this ms (the workers resume staggered). */
+  reloginStaggerMs: number;
 }
 
 /** What the vehicle has been through before this attempt. */
@@ -17,6 +21,8 @@ export interface VehicleHistory {
   attempts: number;
   /** Throttled retries it had that were not counted. */
   throttles: number;
+  /** Ended sessions it had that were not counted. */
+  relogins: number;
 }
 
 export interface AttemptInput {
@@ -34,8 +40,16 @@ export interface AttemptInput {
 /** What the attempt means for the portal as a whole (the circuit breaker's input). */
 export type BreakerSignal = 'success' | 'failure' | 'critical' | 'none';
 
-/** What the attempt means for the run's concurrency (the adaptive limit's input). */
-export type LimitSignal = { kind: 'success'; latencyMs: number } | { kind: 'throttle' } | { kind: 'none' };
+/**
+ * What the attempt means for the run's concurrency (the adaptive limit's input). An ended
+ * session lowers it like a throttle (fewer requests in flight make a short session last
+ * longer); `staleVersion` lets the limit hear each ended session once, however many workers saw it.
+ */
+export type LimitSignal =
+  | { kind: 'success'; latencyMs: number }
+  | { kind: 'throttle' }
+  | { kind: 'session-ended'; staleVersion: number }
+  | { kind: 'none' };
 
 /** What the queue does with the vehicle. */
 export type QueueAction =
@@ -69,8 +83,8 @@ export interface AttemptEffects {
   limit: LimitSignal;
   /** The worker's page may still hold a request the portal never answered: rebuild it. */
   recyclePage: boolean;
-  /** The vehicle's uncounted throttled retries after this attempt. */
-  throttles: number;
+  /** The vehicle's history after this attempt (its uncounted retries). */
+  vehicle: VehicleHistory;
   /** The run must stop taking work (wrong credentials, bad configuration). */
   stopRun?: FleetPdfError;
 }

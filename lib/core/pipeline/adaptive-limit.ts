@@ -15,9 +15,9 @@ export interface AdaptiveLimitOptions {
 }
 
 /**
- * AutoThrottle-like concurrency for the portal: halve on a 429, step down by one when latency
- * climbs far above the best seen, and grow back by one after a run of healthy successes;
- * never above `max` (the workers) nor below `min`.
+ * AutoThrottle-like concurrency for the portal: halve on a 429 or an ended session, step down
+ * by one when latency climbs far above the best seen, and grow back by one after a run of
+ * healthy successes; never above `max` (the workers) nor below `min`.
  */
 export class AdaptiveLimit {
   readonly #o: Required<Omit<AdaptiveLimitOptions, 'now'>>;
@@ -30,6 +30,8 @@ export class AdaptiveLimit {
   #ewmaMs?: number;
   #bestEwmaMs = Infinity;
   #samples = 0;
+  /** The newest session version whose end the limit heard. */
+  #endedVersion = 0;
   /** Lowest limit reached during the run. */
   lowest: number;
 
@@ -68,6 +70,21 @@ export class AdaptiveLimit {
   onThrottle(): void {
     this.#streak = 0;
     this.#decrease(Math.floor(this.#limit / 2));
+  }
+
+  /**
+   * The portal ended the session of `staleVersion` (it lasts N requests, or a kick): halve, once
+   * per session however many workers saw it end, and without the throttle's cooldown (the
+   * single-flight refresh already makes it one signal). Fewer requests in flight let the next
+   * session serve whole vehicles before it ends; successes grow the limit back.
+   */
+  onSessionEnded(staleVersion: number): void {
+    if (staleVersion <= this.#endedVersion) return;
+    this.#endedVersion = staleVersion;
+    this.#streak = 0;
+    this.#lastDecrease = this.#now();
+    this.#limit = Math.max(this.#o.min, Math.floor(this.#limit / 2));
+    this.lowest = Math.min(this.lowest, this.#limit);
   }
 
   onSuccess(latencyMs: number): void {

@@ -35,6 +35,8 @@ export interface FetchedDocument {
   startedAt: number;
   /** How long the portal part took, ms. */
   fetchMs: number;
+  /** The session the body came with (a stored document marks it served). */
+  sessionVersion: number;
 }
 
 /**
@@ -59,8 +61,8 @@ export async function fetchVehicle(task: VehicleTask, deps: ProcessVehicleDeps):
     const row = await deps.tracker.get(runId, ref);
     if (row?.status === VehicleStatus.DONE) return { kind: 'already-done', ref };
     await deps.tracker.markInProgress(runId, ref, deps.workerId);
-    const body = await withTimeout(fetchWithSession(task, deps), deps.timeoutMs, ref);
-    return { kind: 'fetched', ref, body, startedAt, fetchMs: Date.now() - startedAt };
+    const { body, sessionVersion } = await withTimeout(fetchWithSession(task, deps), deps.timeoutMs, ref);
+    return { kind: 'fetched', ref, body, startedAt, fetchMs: Date.now() - startedAt, sessionVersion };
   } catch (error) {
     return { kind: 'error', ref, error: classify(error), durationMs: Date.now() - startedAt };
   }
@@ -81,6 +83,8 @@ export async function storeVehicle(task: VehicleTask, fetched: FetchedDocument, 
       workerId: deps.workerId,
       durationMs,
     });
+    // The session's login was worth it (the login storm guard counts sessions that served nothing).
+    await deps.session.markServed(fetched.sessionVersion).catch(() => undefined);
     // `changed` false: another delivery of the same ref finished first; the bytes we wrote are the same verified document.
     return {
       kind: 'done',
@@ -97,15 +101,22 @@ export async function storeVehicle(task: VehicleTask, fetched: FetchedDocument, 
   }
 }
 
-async function fetchWithSession(task: VehicleTask, deps: ProcessVehicleDeps): Promise<Buffer> {
-  const maxRefreshes = deps.refreshesPerAttempt;
+/**
+ * Fetch with the shared session. An ended session is refreshed here, single-flight, so the
+ * next attempt finds a live one; then the attempt goes on with it `refreshesPerAttempt`
+ * times, and past that ends with the SessionExpiredError (the engine gives the vehicle back
+ * without using an attempt, after a stagger, so the workers do not all burn the new session).
+ */
+async function fetchWithSession(task: VehicleTask, deps: ProcessVehicleDeps): Promise<{ body: Buffer; sessionVersion: number }> {
   let session = await deps.session.current();
   for (let refreshes = 0; ; refreshes += 1) {
     try {
-      return await deps.fetchDocument(task, session);
+      return { body: await deps.fetchDocument(task, session), sessionVersion: session.version };
     } catch (error) {
-      if (!(error instanceof SessionExpiredError) || refreshes >= maxRefreshes) throw error;
-      session = await deps.session.refresh(error.staleVersion);
+      if (!(error instanceof SessionExpiredError)) throw error;
+      const fresh = await deps.session.refresh(error.staleVersion);
+      if (refreshes >= deps.refreshesPerAttempt) throw error;
+      session = fresh;
     }
   }
 }

@@ -86,7 +86,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
   const { runId, breaker, gate, limit } = options;
   const leaseSecs = Math.ceil((options.vehicleTimeoutMs * 2) / 1000) + 30;
-  const throttles = new Map<string, number>();
+  /** Each vehicle's uncounted retries (the lease keeps its counted attempts). */
+  const free = new Map<string, { throttles: number; relogins: number }>();
   const tallies = new Map<string, PerWorkerStats>();
   const log = options.log ?? (() => undefined);
   let stop: { reason: string; error: FleetPdfError } | undefined;
@@ -113,13 +114,13 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
     if (change) log(change);
     const effects = decideAttempt({
       outcome,
-      vehicle: { attempts: item.attempts, throttles: throttles.get(item.ref) ?? 0 },
+      vehicle: { attempts: item.attempts, ...(free.get(item.ref) ?? { throttles: 0, relogins: 0 }) },
       breakerOpen: observed.open,
       pauseMs: gate.pauseMs,
       policy: options.policy,
       random: options.random,
     });
-    throttles.set(item.ref, effects.throttles);
+    free.set(item.ref, { throttles: effects.vehicle.throttles, relogins: effects.vehicle.relogins });
     adjustLimit(effects);
     if (Object.keys(effects.counters).length > 0) await options.counters.add(runId, effects.counters);
     if (effects.tracker.write === 'error') await options.tracker.recordError(runId, item.ref, effects.tracker.failure);
@@ -141,9 +142,14 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
 
   const adjustLimit = (effects: AttemptEffects): void => {
     const before = limit.limit;
-    if (effects.limit.kind === 'throttle') limit.onThrottle();
-    else if (effects.limit.kind === 'success') limit.onSuccess(effects.limit.latencyMs);
-    if (limit.limit < before) log(`portal is throttling or slowing down: concurrency ${before} -> ${limit.limit}`);
+    const signal = effects.limit;
+    if (signal.kind === 'throttle') limit.onThrottle();
+    else if (signal.kind === 'session-ended') limit.onSessionEnded(signal.staleVersion);
+    else if (signal.kind === 'success') limit.onSuccess(signal.latencyMs);
+    if (limit.limit < before) {
+      const why = signal.kind === 'session-ended' ? 'the portal ended the session' : 'portal is throttling or slowing down';
+      log(`${why}: concurrency ${before} -> ${limit.limit}`);
+    }
   };
 
   /**

@@ -34,7 +34,7 @@ export function vehicleToServe(ctx: PortalContext, session: { currentRef?: strin
 }
 
 export async function getReportPdf(ctx: PortalContext, req: IncomingMessage, res: ServerResponse, ref: string): Promise<void> {
-  const session = requireSession(ctx, req, res, { protectedRoute: true });
+  const session = requireSession(ctx, req, res, { protectedRoute: true, document: true });
   if (!session) return;
   const requested = ctx.byRef.get(ref);
   if (!requested) {

@@ -195,7 +195,7 @@ export function postClearFilters(ctx: PortalContext, req: IncomingMessage, res: 
 }
 
 export function getVehiclePage(ctx: PortalContext, req: IncomingMessage, res: ServerResponse, ref: string): void {
-  const session = requireSession(ctx, req, res, { protectedRoute: true });
+  const session = requireSession(ctx, req, res, { protectedRoute: true, document: true });
   if (!session) return;
   const v = ctx.byRef.get(ref);
   if (!v) {

@@ -12,14 +12,14 @@ import {
 import type { Outcome } from '../../../lib/core/types.js';
 import { outcomes } from '../../helpers/factories.js';
 
-const policy = { maxAttempts: 3, retryBaseDelayMs: 1000, retryMaxDelayMs: 8000, freeThrottles: 2 };
+const policy = { maxAttempts: 3, retryBaseDelayMs: 1000, retryMaxDelayMs: 8000, freeThrottles: 2, freeRelogins: 2, reloginStaggerMs: 600 };
 /** Jitter at its middle: a backoff of ceiling / 2. */
 const half = () => 0.5;
 
 function decide(outcome: Outcome, over: Partial<Omit<AttemptInput, 'outcome' | 'policy'>> = {}): AttemptEffects {
   return decideAttempt({
     outcome,
-    vehicle: { attempts: 0, throttles: 0 },
+    vehicle: { attempts: 0, throttles: 0, relogins: 0 },
     breakerOpen: false,
     pauseMs: 15_000,
     policy,
@@ -47,6 +47,7 @@ const table: {
   outcome: Outcome;
   attempts?: number;
   throttles?: number;
+  relogins?: number;
   breakerOpen?: boolean;
   result: AttemptEffects['result'];
   queue: AttemptEffects['queue'];
@@ -55,6 +56,7 @@ const table: {
   limit?: AttemptEffects['limit'];
   recyclePage?: boolean;
   nextThrottles?: number;
+  nextRelogins?: number;
   stops?: boolean;
 }[] = [
   {
@@ -160,12 +162,36 @@ const table: {
     counters: { invalid_documents_rejected: 1 },
   },
   {
-    name: 'an ended session the attempt could not refresh past: a counted retry',
+    name: 'an ended session (refreshed already): given back without an attempt, after a stagger; the limit hears it',
     outcome: outcomes.error(expired()),
+    attempts: 2,
+    result: 'retry',
+    queue: { kind: 'retry', delayMs: 300, countAttempt: false },
+    tracker: { write: 'error', failure: { error: 'the portal ended the session', reason: 'session_expired', attempts: 2 } },
+    counters: { retries: 1 },
+    limit: { kind: 'session-ended', staleVersion: 3 },
+    nextRelogins: 1,
+  },
+  {
+    name: 'an ended session past the free relogins: it counts (a vehicle whose page alone leads to the sign-in page)',
+    outcome: outcomes.error(expired()),
+    relogins: 2,
     result: 'retry',
     queue: { kind: 'retry', delayMs: 500, countAttempt: true },
     tracker: { write: 'error', failure: { error: 'the portal ended the session', reason: 'session_expired', attempts: 1 } },
     counters: { retries: 1 },
+    limit: { kind: 'session-ended', staleVersion: 3 },
+    nextRelogins: 2,
+  },
+  {
+    name: 'an ended session past the free relogins on the last attempt: FAILED',
+    outcome: outcomes.error(expired()),
+    attempts: 2,
+    relogins: 2,
+    result: 'failed',
+    queue: { kind: 'give-up', deadLetter: true },
+    tracker: { write: 'failed', failure: { error: 'the portal ended the session', reason: 'session_expired', attempts: 3 } },
+    nextRelogins: 2,
   },
   {
     name: 'throttled within the free throttles: retried after Retry-After, no attempt used',
@@ -241,7 +267,7 @@ const table: {
 describe('decideAttempt: every disposition', () => {
   it.each(table)('$name', (row) => {
     const effects = decide(row.outcome, {
-      vehicle: { attempts: row.attempts ?? 0, throttles: row.throttles ?? 0 },
+      vehicle: { attempts: row.attempts ?? 0, throttles: row.throttles ?? 0, relogins: row.relogins ?? 0 },
       breakerOpen: row.breakerOpen ?? false,
     });
     expect(effects.result).toBe(row.result);
@@ -250,7 +276,11 @@ describe('decideAttempt: every disposition', () => {
     expect(effects.counters).toEqual(row.counters ?? {});
     if (row.limit) expect(effects.limit).toEqual(row.limit);
     expect(effects.recyclePage).toBe(row.recyclePage ?? false);
-    expect(effects.throttles).toBe(row.nextThrottles ?? row.throttles ?? 0);
+    expect(effects.vehicle).toEqual({
+      attempts: row.attempts ?? 0,
+      throttles: row.nextThrottles ?? row.throttles ?? 0,
+      relogins: row.nextRelogins ?? row.relogins ?? 0,
+    });
     expect(effects.stopRun !== undefined).toBe(row.stops ?? false);
   });
 
@@ -263,7 +293,7 @@ describe('decideAttempt: every disposition', () => {
 
   it('never waits longer than the backoff cap, whatever the jitter', () => {
     for (let attempts = 0; attempts < 2; attempts += 1) {
-      const effects = decideAttempt({ outcome: outcomes.error(http503()), vehicle: { attempts, throttles: 0 }, breakerOpen: false, pauseMs: 0, policy: { ...policy, maxAttempts: 20 }, random: () => 0.999999 });
+      const effects = decideAttempt({ outcome: outcomes.error(http503()), vehicle: { attempts, throttles: 0, relogins: 0 }, breakerOpen: false, pauseMs: 0, policy: { ...policy, maxAttempts: 20 }, random: () => 0.999999 });
       expect(effects.queue).toMatchObject({ kind: 'retry' });
       expect((effects.queue as { delayMs: number }).delayMs).toBeLessThanOrEqual(Math.min(8000, 1000 * 2 ** attempts));
     }

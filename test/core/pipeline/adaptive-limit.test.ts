@@ -41,4 +41,18 @@ describe('AdaptiveLimit', () => {
     for (let i = 0; i < 10; i += 1) limit.onSuccess(2000);
     expect(limit.limit).toBeLessThan(8);
   });
+
+  it('halves once per ended session however many workers saw it end, without the throttle cooldown', () => {
+    const clock = manualClock();
+    const limit = new AdaptiveLimit({ max: 8, cooldownMs: 60_000, growAfter: 3, now: clock.now });
+    for (let i = 0; i < 8; i += 1) limit.onSessionEnded(1); // eight workers, one ended session
+    expect(limit.limit).toBe(4);
+    limit.onSessionEnded(2); // the next session ended too, at once: no cooldown applies
+    expect(limit.limit).toBe(2);
+    limit.onSessionEnded(1); // a late report of an old session
+    expect(limit.limit).toBe(2);
+    expect(limit.lowest).toBe(2);
+    for (let i = 0; i < 6; i += 1) limit.onSuccess(100); // sessions last again
+    expect(limit.limit).toBe(4);
+  });
 });

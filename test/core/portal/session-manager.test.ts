@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoginRejectedError } from '../../../lib/core/errors.js';
+import { CriticalError, LoginRejectedError } from '../../../lib/core/errors.js';
 import { SessionManager } from '../../../lib/core/portal/session-manager.js';
 import { cookie } from '../../helpers/factories.js';
 import { MemorySessionStore } from '../../../lib/adapters/memory/index.js';
@@ -62,5 +62,56 @@ describe('SessionManager', () => {
     expect(calls).toBe(1);
     for (const r of results) expect(r.status === 'rejected' && r.reason).toBeInstanceOf(LoginRejectedError);
     expect(await store.tryLock('someone-else', 1000)).toBe(true);
+  });
+});
+
+describe('SessionManager: the login storm guard', () => {
+  it('refuses the login after maxFruitlessLogins sessions in a row served no document', async () => {
+    const { login, calls } = slowLogin(1);
+    const manager = new SessionManager({ store: new MemorySessionStore(), login, maxFruitlessLogins: 3 });
+    let session = await manager.current();
+    // Every new session is answered with the sign-in page before it serves a document.
+    session = await manager.refresh(session.version);
+    expect(session.fruitlessLogins).toBe(1);
+    session = await manager.refresh(session.version);
+    expect(session.fruitlessLogins).toBe(2);
+    const storm = await manager.refresh(session.version).catch((error: unknown) => error);
+    expect(storm).toBeInstanceOf(CriticalError);
+    expect(storm).toMatchObject({ reason: 'session_storm', message: expect.stringMatching(/^the portal ends every new session at once: the last 3 logins served no document/) });
+    expect(calls()).toBe(3);
+  });
+
+  it('counts again from zero after a session that served a document', async () => {
+    const { login } = slowLogin(1);
+    const store = new MemorySessionStore();
+    const manager = new SessionManager({ store, login, maxFruitlessLogins: 2 });
+    let session = await manager.current();
+    session = await manager.refresh(session.version);
+    expect(session.fruitlessLogins).toBe(1);
+    await manager.markServed(session.version);
+    expect((await store.get())?.served).toBe(true);
+    session = await manager.refresh(session.version);
+    expect(session.fruitlessLogins).toBe(0);
+    session = await manager.refresh(session.version);
+    expect(session.fruitlessLogins).toBe(1);
+  });
+
+  it('shares the count through the store (another container marked the session served)', async () => {
+    const store = new MemorySessionStore();
+    const a = new SessionManager({ store, login: slowLogin(1).login, maxFruitlessLogins: 2 });
+    const b = new SessionManager({ store, login: slowLogin(1).login, maxFruitlessLogins: 2 });
+    let session = await a.current();
+    session = await a.refresh(session.version);
+    await b.markServed(session.version);
+    expect((await b.refresh(session.version)).fruitlessLogins).toBe(0);
+  });
+
+  it('does not hold the sessions of an earlier run against a new one', async () => {
+    const store = new MemorySessionStore();
+    const manager = new SessionManager({ store, login: slowLogin(1).login, maxFruitlessLogins: 2 });
+    let session = await manager.current();
+    session = await manager.refresh(session.version);
+    await expect(manager.refresh(session.version)).rejects.toThrow(/ends every new session/);
+    expect((await manager.refresh(session.version, { newRun: true })).fruitlessLogins).toBe(0);
   });
 });

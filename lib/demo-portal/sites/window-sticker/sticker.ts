@@ -18,7 +18,7 @@ function notFound(res: ServerResponse, ref: string): void {
 /** The vehicle page; opening it makes the vehicle the session's "current vehicle" (what `interfere` mixes up). */
 export function getVehicle(state: StickerSiteState) {
   return (ctx: PortalContext, req: IncomingMessage, res: ServerResponse, _url: URL, ref: string): void => {
-    const session = requireSession(ctx, req, res, { protectedRoute: true });
+    const session = requireSession(ctx, req, res, { protectedRoute: true, document: true });
     if (!session) return;
     const v = ctx.byRef.get(ref);
     if (!v) {
@@ -56,7 +56,7 @@ function stickerRequest(
   url: URL,
   ref: string,
 ): { session: Session; vehicle: DemoVehicle } | undefined {
-  const session = requireSession(ctx, req, res, { protectedRoute: true });
+  const session = requireSession(ctx, req, res, { protectedRoute: true, document: true });
   if (!session) return undefined;
   const vehicle = ctx.byRef.get(ref);
   if (!vehicle) {
