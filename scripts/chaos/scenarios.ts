@@ -260,4 +260,37 @@ const badCredentials: Scenario = {
   },
 };
 
-export const SCENARIOS: Scenario[] = [fiveXx, hang, ratelimit, session, interfere, kill, down, badCredentials];
+const storm: Scenario = {
+  name: 'storm',
+  description: 'every new session ends at its first document (a login storm): exit 3 after a handful of logins; fixed, the run resumes to the end',
+  defaultVehicles: 60,
+  run: async (o) => {
+    const vehicles = o.vehicles ?? 60;
+    const out = tempOut('storm');
+    let keep = false;
+    try {
+      return await withPortal({ vehicles, faults: 'bounce=1' }, async (portal) => {
+        const args = ['run', '--portal', portal.url, '--out', out.path, '--workers', '8', '--fetch', 'browser'];
+        const problems: string[] = [];
+        const stormy = await startCli(args, cliCreds).done;
+        const logins = portal.stats().logins;
+        if (stormy.code !== 3) problems.push(`exit ${stormy.code} while every session ended at once, expected 3`);
+        if (!/the portal ends every new session at once/.test(stormy.stderr)) problems.push('no "ends every new session at once" line');
+        if (logins > 5) problems.push(`${logins} logins before it stopped, expected at most 5`);
+        portal.setFaults('');
+        const fixed = await startCli(args, cliCreds).done;
+        if (fixed.code !== 0) problems.push(`resumed run exit ${fixed.code}: ${fixed.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+        const inv = await checkInvariants({ outDir: out.path, inventory: portal.inventory });
+        if (inv.done !== vehicles) problems.push(`only ${inv.done}/${vehicles} DONE after the resume`);
+        const result = measured('storm', vehicles, inv, problems, { stormy_exit: stormy.code ?? -1, logins_before_stop: logins });
+        keep = result.problems.length > 0 || inv.lost + inv.duplicates + inv.wrong > 0;
+        if (keep) result.notes.kept = out.path;
+        return result;
+      });
+    } finally {
+      if (!keep) out.cleanup();
+    }
+  },
+};
+
+export const SCENARIOS: Scenario[] = [fiveXx, hang, ratelimit, session, interfere, kill, down, storm, badCredentials];
