@@ -119,6 +119,12 @@ export const SETTINGS = {
     local: { flag: '--refreshes-per-attempt <n>', default: 0 },
     cloud: { default: 0, context: true, env: true },
   }),
+  maxRetryAfterSecs: define({
+    doc: "longest Retry-After the run waits out; a portal asking for more stops the run (exit 3; in the cloud Paused) with the wait it asked for, instead of parking every vehicle that long",
+    schema: wholeNumber(1, 43_200),
+    local: { flag: '--max-retry-after <secs>', default: 300 },
+    cloud: { default: 300, context: true, env: true },
+  }),
   freeRelogins: define({
     doc: 'ended sessions per vehicle that do not count as attempts (while refreshes succeed); past them they count, for a vehicle whose page alone always leads to the sign-in page',
     schema: wholeNumber(0, 1000),

@@ -1,4 +1,4 @@
-import { Disposition, DocumentRejectedError, leavesPageBroken, SessionExpiredError, type FleetPdfError } from '../errors.js';
+import { CriticalError, Disposition, DocumentRejectedError, leavesPageBroken, SessionExpiredError, ThrottledError, type FleetPdfError } from '../errors.js';
 import type { Outcome } from '../types.js';
 import { backoffMs } from './backoff.js';
 import type { AttemptEffects, AttemptInput, AttemptPolicy, BreakerSignal, FailureRecord, VehicleHistory } from './types.js';
@@ -21,7 +21,8 @@ export function breakerSignal(outcome: Outcome): BreakerSignal {
  * local lease loop and the SQS handler alike. Pure: the drivers count the outcome on the
  * breaker first (breakerSignal), then carry out what this returns.
  * - done: off the queue; the concurrency limit hears the portal's latency.
- * - stop (credentials, configuration): the vehicle is given back untouched, the run stops.
+ * - stop (credentials, configuration, a Retry-After longer than `maxRetryAfterMs`): the
+ *   vehicle is given back untouched, the run stops.
  * - a portal failure while the breaker is open (the one that opened it included): parked for
  *   the pause, no attempt used: it is the outage's fault, not the vehicle's.
  * - fail (the portal does not know the vehicle, ...): FAILED at once.
@@ -71,8 +72,9 @@ export function decideAttempt(input: AttemptInput): AttemptEffects {
     attempts: vehicle.attempts + (counted ? 1 : 0),
   });
 
-  if (error.disposition === Disposition.STOP) {
-    return { ...base, result: 'stopped', tracker: { write: 'none' }, queue: { kind: 'release' }, stopRun: error };
+  const stop = error.disposition === Disposition.STOP ? error : tooLongToWait(error, input.policy);
+  if (stop) {
+    return { ...base, result: 'stopped', tracker: { write: 'none' }, queue: { kind: 'release' }, stopRun: stop };
   }
   if (input.breakerOpen && breakerSignal(outcome) === 'failure') {
     return { ...base, result: 'parked', tracker: { write: 'error', failure: failure(false) }, queue: { kind: 'park', delayMs: input.pauseMs } };
@@ -97,6 +99,22 @@ export function decideAttempt(input: AttemptInput): AttemptEffects {
       relogins: vehicle.relogins + (free && error.disposition === Disposition.RELOGIN ? 1 : 0),
     },
   };
+}
+
+/** A portal that asks to wait longer than the run waits out: stop with the wait it asked for, run again later. */
+function tooLongToWait(error: FleetPdfError, policy: AttemptPolicy): CriticalError | undefined {
+  if (!(error instanceof ThrottledError) || error.retryAfterMs === undefined || error.retryAfterMs <= policy.maxRetryAfterMs) return undefined;
+  return new CriticalError(
+    `the portal asked to wait ${describeWait(error.retryAfterMs)} (Retry-After) before the next request, more than the ${describeWait(policy.maxRetryAfterMs)} a run waits out (--max-retry-after); run again later`,
+    'retry_after_too_long',
+  );
+}
+
+function describeWait(ms: number): string {
+  const secs = Math.round(ms / 1000);
+  if (secs < 120) return `${secs} s`;
+  if (secs < 7200) return `${Math.round(secs / 60)} min`;
+  return `${Math.round(secs / 360) / 10} h`;
 }
 
 function limitSignalOf(error: FleetPdfError): AttemptEffects['limit'] {

@@ -3,7 +3,7 @@ import type { AttemptPolicy } from './types.js';
 
 type PolicySettings = Pick<
   LocalSettings & CloudSettingValues,
-  'maxAttempts' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'freeThrottles' | 'freeRelogins' | 'reloginStaggerMs'
+  'maxAttempts' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'freeThrottles' | 'maxRetryAfterSecs' | 'freeRelogins' | 'reloginStaggerMs'
 >;
 
 /** The attempt engine's rules from a runtime's settings. */
@@ -13,6 +13,7 @@ export function attemptPolicy(settings: PolicySettings): AttemptPolicy {
     retryBaseDelayMs: settings.retryBaseDelayMs,
     retryMaxDelayMs: settings.retryMaxDelayMs,
     freeThrottles: settings.freeThrottles,
+    maxRetryAfterMs: settings.maxRetryAfterSecs * 1000,
     freeRelogins: settings.freeRelogins,
     reloginStaggerMs: settings.reloginStaggerMs,
   };

@@ -9,6 +9,8 @@ export interface AttemptPolicy {
   retryMaxDelayMs: number;
   /** Throttled retries per vehicle that are not counted as attempts. */
   freeThrottles: number;
+  /** The longest Retry-After waited out; a longer one stops the run. */
+  maxRetryAfterMs: number;
   /** Ended sessions per vehicle that are not counted as attempts. */
   freeRelogins: number;
   /** A vehicle given back after its session ended waits a random 0..this ms (the workers resume staggered). */

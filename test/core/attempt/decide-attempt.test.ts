@@ -12,7 +12,7 @@ import {
 import type { Outcome } from '../../../lib/core/types.js';
 import { outcomes } from '../../helpers/factories.js';
 
-const policy = { maxAttempts: 3, retryBaseDelayMs: 1000, retryMaxDelayMs: 8000, freeThrottles: 2, freeRelogins: 2, reloginStaggerMs: 600 };
+const policy = { maxAttempts: 3, retryBaseDelayMs: 1000, retryMaxDelayMs: 8000, freeThrottles: 2, maxRetryAfterMs: 300_000, freeRelogins: 2, reloginStaggerMs: 600 };
 /** Jitter at its middle: a backoff of ceiling / 2. */
 const half = () => 0.5;
 
@@ -205,6 +205,15 @@ const table: {
     nextThrottles: 1,
   },
   {
+    name: 'throttled with a Retry-After longer than the run waits out (a day): the run stops, the vehicle untouched',
+    outcome: outcomes.error(throttled(86_400_000)),
+    result: 'stopped',
+    queue: { kind: 'release' },
+    tracker: { write: 'none' },
+    limit: { kind: 'throttle' },
+    stops: true,
+  },
+  {
     name: 'throttled without a hint: the backoff grows with the throttles',
     outcome: outcomes.error(throttled()),
     throttles: 1,
@@ -289,6 +298,15 @@ describe('decideAttempt: every disposition', () => {
     expect([...kinds].sort()).toEqual(['done', 'give-up', 'park', 'release', 'retry']);
     const results = new Set(table.map((row) => row.result));
     expect([...results].sort()).toEqual(['already-done', 'done', 'failed', 'parked', 'retry', 'stopped']);
+  });
+
+  it('says how long the portal asked to wait, and what to do', () => {
+    const effects = decide(outcomes.error(throttled(86_400_000)));
+    expect(effects.stopRun).toMatchObject({
+      reason: 'retry_after_too_long',
+      message: 'the portal asked to wait 24 h (Retry-After) before the next request, more than the 5 min a run waits out (--max-retry-after); run again later',
+    });
+    expect(decide(outcomes.error(throttled(300_000))).result).toBe('retry');
   });
 
   it('never waits longer than the backoff cap, whatever the jitter', () => {

@@ -91,7 +91,7 @@ function setup(vehicles: number, options: { putDelayMs?: number; fetchMs?: numbe
       session: new SessionManager({ store: new MemorySessionStore(), login: async () => [] }),
       fetcher,
       verifier,
-      policy: { maxAttempts: 3, retryBaseDelayMs: 10, retryMaxDelayMs: 1000, freeThrottles: 10, freeRelogins: 10, reloginStaggerMs: 100 },
+      policy: { maxAttempts: 3, retryBaseDelayMs: 10, retryMaxDelayMs: 1000, freeThrottles: 10, maxRetryAfterMs: 300_000, freeRelogins: 10, reloginStaggerMs: 100 },
       breaker,
       gate: new PauseGate({ breaker, pauseMs: 1000, maxPauseMs: 2000, maxPauses: 5 }),
       limit: new AdaptiveLimit({ max: workers }),
