@@ -1,4 +1,5 @@
 import { chromium, type Browser } from 'playwright-core';
+import { chromiumEnvironment, sandboxWanted } from './environment.js';
 
 /** Where Chromium runs: a local machine (many pages, several cores) or a Lambda (one small sandbox). */
 export type BrowserTarget = 'local' | 'lambda';
@@ -18,6 +19,14 @@ export interface LaunchBrowserOptions {
   memorySaving?: boolean;
   /** Extra Chromium switches, after the target's own; `--enable-features`/`--disable-features` lists are merged. */
   args?: readonly string[];
+  /**
+   * Keep Chromium's sandbox. When a sandboxed launch fails (no user namespaces), Chromium is
+   * started again without it and `onNotice` says so once.
+   * @default true locally when not root (see sandboxWanted), false in a Lambda
+   */
+  sandbox?: boolean;
+  /** One line for the user when the launch had to give something up (the sandbox). */
+  onNotice?: (line: string) => void;
 }
 
 // Without the background-networking switches Chromium keeps dialling Google services,
@@ -61,8 +70,6 @@ const PLAYWRIGHT_DISABLED_FEATURES = [
 // core; @sparticuz's Lambda arguments force --single-process, right for a 1-vCPU Lambda only.
 const LOCAL_ARGS = [
   ...QUIET_ARGS,
-  '--no-sandbox',
-  '--disable-setuid-sandbox',
   '--disable-gpu',
   '--disable-dev-shm-usage',
   '--disable-extensions',
@@ -124,21 +131,40 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
     `--disable-features=${PLAYWRIGHT_DISABLED_FEATURES.join(',')}`,
     ...(options.args ?? []),
   ]);
-  try {
-    return await chromium.launch({
+  const launch = (sandbox: boolean) =>
+    chromium.launch({
       executablePath: path,
-      args,
+      // Playwright adds --no-sandbox itself unless chromiumSandbox is set.
+      args: sandbox ? args.filter((a) => a !== '--no-sandbox') : args,
+      chromiumSandbox: sandbox,
+      env: chromiumEnvironment(),
       headless: options.headless ?? true,
       // We own shutdown: Ctrl-C lets in-flight vehicles finish before the browser closes.
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
+  const sandbox = options.sandbox ?? sandboxWanted(target);
+  try {
+    if (!sandbox) return await launch(false);
+    try {
+      return await launch(true);
+    } catch (error) {
+      if (!/sandbox|namespace/i.test(error instanceof Error ? error.message : String(error))) throw error;
+      options.onNotice?.(
+        `Chromium's sandbox is unavailable here (${firstLine(error)}); running without it. ` +
+          'Allow unprivileged user namespaces to keep it, or set FLEETPDF_CHROMIUM_SANDBOX=0 to silence this.',
+      );
+      return await launch(false);
+    }
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new Error(
-      `could not start Chromium at ${path}: ${message} (set FLEETPDF_CHROMIUM to another Chromium, or install libnss3)`,
+      `could not start Chromium at ${path}: ${firstLine(error)} (set FLEETPDF_CHROMIUM to another Chromium, or install libnss3)`,
       { cause: error },
     );
   }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }

@@ -84,8 +84,16 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
   const lock = RunLock.acquire(outDir);
   const store = SqliteStore.open(outDir);
   const ctx: StepContext = { baseUrl: options.portalUrl, stepTimeoutMs: settings.stepTimeoutSecs * 1000 };
+  let sandbox: boolean | undefined; // false once a launch found the sandbox unavailable
   const pool = new PagePool({
-    launch: () => launchBrowser(),
+    launch: () =>
+      launchBrowser({
+        sandbox,
+        onNotice: (line) => {
+          sandbox = false;
+          log(line);
+        },
+      }),
     blockResources: settings.blockResources ? profile.blockResources : [],
     stepTimeoutMs: ctx.stepTimeoutMs,
   });
