@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CriticalError } from '../../core/errors.js';
+import { pidTaken, processIdentity, sameProcessRuns, type ProcessIdentity } from '../../system/process-identity.js';
 import { LOCK_FILE_NAME, LOCK_STARTUP_GRACE_MS } from './constants.js';
 import { ensureWritableDir } from './open-database.js';
 
@@ -10,8 +11,9 @@ const held = new Set<string>();
 /**
  * One fleetpdf process per out dir: two would lease the same SQLite queue fine, but would
  * both recover "dead" IN_PROGRESS rows of the other and share one browser session per user.
- * The lock is a file created exclusively ('wx') holding the owner's pid; a lock whose pid is
- * gone (kill -9, power cut) is taken over.
+ * The lock is a file created exclusively ('wx') holding the owner's pid and, on Linux, its start
+ * time and boot id; a lock whose process is gone (kill -9, power cut) is taken over, also when its
+ * pid now belongs to another process (pids are reused, in containers from 1 on every start).
  */
 export class RunLock {
   readonly path: string;
@@ -34,8 +36,11 @@ export class RunLock {
       const holder = readHolder(path);
       if (holder === 'gone') continue;
       if (holder === 'starting' || isAlive(holder, path)) {
-        const who = holder === 'starting' ? 'that is just starting' : `(pid ${holder})`;
-        throw new CriticalError(`another fleetpdf run ${who} is using ${outDir}`, 'run_locked');
+        const who = holder === 'starting' ? 'that is just starting' : `(pid ${holder.pid})`;
+        throw new CriticalError(
+          `another fleetpdf run ${who} is using ${outDir} (lock file ${path}; if no fleetpdf run uses that folder, remove it)`,
+          'run_locked',
+        );
       }
       // The holder died without releasing. Two processes taking over the same stale lock at the
       // same instant could both get through here; for a CLI started by hand that is accepted.
@@ -50,7 +55,7 @@ export class RunLock {
     this.#released = true;
     held.delete(this.path);
     const holder = readHolder(this.path);
-    if (holder === process.pid) removeIfExists(this.path);
+    if (typeof holder === 'object' && holder.pid === process.pid) removeIfExists(this.path);
   }
 }
 
@@ -63,15 +68,23 @@ function tryCreate(path: string): boolean {
     throw new CriticalError(`cannot create lock file ${path} (${(error as Error).message})`, 'run_locked');
   }
   try {
-    writeSync(fd, `${process.pid}\n`);
+    // Line 1 stays the bare pid, which earlier versions read.
+    const me = processIdentity();
+    writeSync(fd, me ? `${me.pid}\nstart ${me.startTicks} boot ${me.bootId}\n` : `${process.pid}\n`);
   } finally {
     closeSync(fd);
   }
   return true;
 }
 
-/** The pid in the lock file; 'starting' for a fresh file without one yet; 'gone' if it vanished; 0 if unreadable and old. */
-function readHolder(path: string): number | 'starting' | 'gone' {
+/** A lock's owner: its pid, with its start time and boot when the lock recorded them. */
+interface Holder {
+  pid: number;
+  identity?: ProcessIdentity;
+}
+
+/** The owner in the lock file; 'starting' for a fresh file without one yet; 'gone' if it vanished; pid 0 if unreadable and old. */
+function readHolder(path: string): Holder | 'starting' | 'gone' {
   let text: string;
   let mtimeMs: number;
   try {
@@ -82,22 +95,21 @@ function readHolder(path: string): number | 'starting' | 'gone' {
     throw error;
   }
   const pid = Number.parseInt(text.trim(), 10);
-  if (Number.isSafeInteger(pid) && pid > 0) return pid;
+  if (Number.isSafeInteger(pid) && pid > 0) {
+    const m = /^start (\d+) boot (\S+)$/m.exec(text);
+    return m ? { pid, identity: { pid, startTicks: Number(m[1]), bootId: m[2]! } } : { pid };
+  }
   // The creator writes its pid right after creating the file; an empty file that young is a run starting.
-  return Date.now() - mtimeMs < LOCK_STARTUP_GRACE_MS ? 'starting' : 0;
+  return Date.now() - mtimeMs < LOCK_STARTUP_GRACE_MS ? 'starting' : { pid: 0 };
 }
 
-function isAlive(pid: number, path: string): boolean {
-  if (pid <= 0) return false;
+function isAlive(holder: Holder, path: string): boolean {
+  if (holder.pid <= 0) return false;
   // Our own pid in a lock we do not hold: written by an earlier process that had the same pid (containers).
-  if (pid === process.pid) return held.has(path);
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  if (holder.pid === process.pid) return held.has(path);
+  // A lock of an older version records no start time: the pid is all there is to go by.
+  if (!holder.identity) return pidTaken(holder.pid);
+  return sameProcessRuns(holder.identity) ?? true;
 }
 
 function removeIfExists(path: string): void {

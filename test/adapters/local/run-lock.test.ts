@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunLock } from '../../../lib/adapters/local/index.js';
 import { CriticalError } from '../../../lib/core/errors.js';
+import { processIdentity } from '../../../lib/system/process-identity.js';
 import { tempOut } from './helpers.js';
 
 /** The pid of a process that has exited (and been reaped). */
@@ -21,9 +22,10 @@ describe('RunLock', () => {
   });
   afterEach(() => out.cleanup());
 
-  it('creates <outDir>/.fleetpdf.lock with our pid and removes it on release (twice is fine)', () => {
+  it('creates <outDir>/.fleetpdf.lock with our pid, start time and boot, and removes it on release (twice is fine)', () => {
     const lock = RunLock.acquire(out.dir);
-    expect(readFileSync(lockPath, 'utf8').trim()).toBe(String(process.pid));
+    const me = processIdentity()!;
+    expect(readFileSync(lockPath, 'utf8')).toBe(`${process.pid}\nstart ${me.startTicks} boot ${me.bootId}\n`);
     lock.release();
     expect(existsSync(lockPath)).toBe(false);
     lock.release();
@@ -40,10 +42,11 @@ describe('RunLock', () => {
     }
   });
 
-  it('refuses while a live process holds the lock, naming its pid and the dir', async () => {
+  it('refuses while a live process holds the lock, naming its pid, the dir and the lock file', async () => {
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     try {
-      writeFileSync(lockPath, `${holder.pid}\n`);
+      const id = processIdentity(holder.pid!)!;
+      writeFileSync(lockPath, `${holder.pid}\nstart ${id.startTicks} boot ${id.bootId}\n`);
       let error: unknown;
       try {
         RunLock.acquire(out.dir);
@@ -51,17 +54,36 @@ describe('RunLock', () => {
         error = e;
       }
       expect(error).toBeInstanceOf(CriticalError);
-      expect((error as Error).message).toBe(`another fleetpdf run (pid ${holder.pid}) is using ${out.dir}`);
-      expect(readFileSync(lockPath, 'utf8').trim()).toBe(String(holder.pid));
+      expect((error as Error).message).toBe(
+        `another fleetpdf run (pid ${holder.pid}) is using ${out.dir} (lock file ${lockPath}; if no fleetpdf run uses that folder, remove it)`,
+      );
+      expect(readFileSync(lockPath, 'utf8')).toContain(`${holder.pid}\n`);
     } finally {
       holder.kill('SIGKILL');
     }
   });
 
+  it('takes over a stale lock whose pid now belongs to another process (issue 14 item 4)', () => {
+    // Our parent is alive but started at another time than the lock records: a reused pid.
+    const other = processIdentity(process.ppid)!;
+    writeFileSync(lockPath, `${process.ppid}\nstart ${other.startTicks + 1} boot ${other.bootId}\n`);
+    const lock = RunLock.acquire(out.dir);
+    expect(readFileSync(lockPath, 'utf8')).toMatch(new RegExp(`^${process.pid}\n`));
+    lock.release();
+    // ... and one from an earlier boot.
+    writeFileSync(lockPath, `${process.ppid}\nstart ${other.startTicks} boot 00000000-dead-boot\n`);
+    RunLock.acquire(out.dir).release();
+  });
+
+  it('still honours a lock of an older version (pid only) while that pid runs', () => {
+    writeFileSync(lockPath, `${process.ppid}\n`);
+    expect(() => RunLock.acquire(out.dir)).toThrow(/another fleetpdf run \(pid \d+\).*lock file/);
+  });
+
   it('takes over the lock of a dead process', () => {
     writeFileSync(lockPath, `${deadPid()}\n`);
     const lock = RunLock.acquire(out.dir);
-    expect(readFileSync(lockPath, 'utf8').trim()).toBe(String(process.pid));
+    expect(readFileSync(lockPath, 'utf8')).toMatch(new RegExp(`^${process.pid}\n`));
     lock.release();
   });
 
