@@ -1,5 +1,6 @@
 import { chromium, type Browser } from 'playwright-core';
 import { chromiumEnvironment, sandboxWanted } from './environment.js';
+import { inOwnedTempDir } from './temp-dir.js';
 
 /** Where Chromium runs: a local machine (many pages, several cores) or a Lambda (one small sandbox). */
 export type BrowserTarget = 'local' | 'lambda';
@@ -132,18 +133,20 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
     ...(options.args ?? []),
   ]);
   const launch = (sandbox: boolean) =>
-    chromium.launch({
-      executablePath: path,
-      // Playwright adds --no-sandbox itself unless chromiumSandbox is set.
-      args: sandbox ? args.filter((a) => a !== '--no-sandbox') : args,
-      chromiumSandbox: sandbox,
-      env: chromiumEnvironment(),
-      headless: options.headless ?? true,
-      // We own shutdown: Ctrl-C lets in-flight vehicles finish before the browser closes.
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    });
+    inOwnedTempDir(() =>
+      chromium.launch({
+        executablePath: path,
+        // Playwright adds --no-sandbox itself unless chromiumSandbox is set.
+        args: sandbox ? args.filter((a) => a !== '--no-sandbox') : args,
+        chromiumSandbox: sandbox,
+        env: chromiumEnvironment(), // read inside inOwnedTempDir: Chromium's TMPDIR is the owned folder
+        headless: options.headless ?? true,
+        // We own shutdown: Ctrl-C lets in-flight vehicles finish before the browser closes.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      }),
+    );
   const sandbox = options.sandbox ?? sandboxWanted(target);
   try {
     if (!sandbox) return await launch(false);
