@@ -6,6 +6,7 @@ import type { LocalSettings } from '../settings/index.js';
 import { addSettingOptions, settingsFromOptions } from './setting-options.js';
 import { toAscii } from './output.js';
 import { ExitCode } from './exit-codes.js';
+import { keepNewFilesPrivate } from '../system/file-permissions.js';
 
 function program(setExit: (code: number) => void): Command {
   const cli = new Command('fleetpdf')
@@ -76,6 +77,7 @@ function checkRunSettings(opts: Record<string, unknown>): LocalSettings {
 /** Entry point: one clear line and a meaningful exit code for every failure. */
 export async function main(argv: string[]): Promise<void> {
   let code: number = ExitCode.OK;
+  keepNewFilesPrivate();
   try {
     await program((c) => (code = c)).parseAsync(argv);
   } catch (error) {

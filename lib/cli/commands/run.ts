@@ -10,6 +10,7 @@ import type { LocalSettings } from '../../settings/index.js';
 import { loadCredentials } from '../config.js';
 import { ExitCode } from '../exit-codes.js';
 import { Output } from '../output.js';
+import { securityWarnings } from '../security-warnings.js';
 import { ProgressReporter } from '../progress.js';
 
 /** `fleetpdf run`: wire the demo portal (or --portal), the local adapters and the core pipeline. */
@@ -38,6 +39,7 @@ export async function runCommand(settings: LocalSettings): Promise<number> {
   }
   const credentials = loadCredentials(demo ? DEMO_CREDENTIALS : undefined);
   redactor.add(credentials.password);
+  for (const warning of securityWarnings({ portalUrl: settings.portalUrl, envFileRead: !demo })) out.line(`warning: ${warning}`);
 
   const stop = new AbortController();
   let interrupts = 0;
