@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { attemptPolicy } from '../core/attempt/index.js';
+import { spreadsheetSafeCopy } from '../core/csv.js';
 import { CircuitBreaker, PauseGate } from '../core/breaker/index.js';
 import { InputError, type FleetPdfError } from '../core/errors.js';
 import type { PortalProfile, StepContext } from '../core/portal/profile.js';
@@ -275,7 +276,7 @@ async function registerInventory(
     limit: options.settings.limit,
     log: options.log,
   });
-  if (inventory.csv !== undefined) await writeFileAtomic(join(folder, 'inventory.csv'), inventory.csv);
+  if (inventory.csv !== undefined) await writeFileAtomic(join(folder, 'inventory.csv'), spreadsheetSafeCopy(inventory.csv));
   for (const warning of inventory.warnings) options.log(`inventory: ${warning}`);
   await store.register(runId, inventory.vehicles);
   if (inventory.skipped.length) await store.registerSkipped(runId, inventory.skipped);

@@ -1,5 +1,6 @@
 import { S3Keys, type RunState } from '../../contracts/index.js';
 import { loadInventory } from '../../core/pipeline/load-inventory.js';
+import { spreadsheetSafeCopy } from '../../core/csv.js';
 import { VehicleStatus } from '../../core/types.js';
 import type { CloudRuntime } from '../runtime.js';
 
@@ -21,7 +22,7 @@ export function enqueueHandler(rt: CloudRuntime): (state: RunState) => Promise<R
       refs: state.refs,
       limit: state.limit,
     });
-    if (inventory.csv !== undefined) await aws.documents.putText(S3Keys.inventory(state.runId), inventory.csv, 'text/csv');
+    if (inventory.csv !== undefined) await aws.documents.putText(S3Keys.inventory(state.runId), spreadsheetSafeCopy(inventory.csv), 'text/csv');
     await aws.tracker.register(state.runId, inventory.vehicles);
     if (inventory.skipped.length) await aws.tracker.registerSkipped(state.runId, inventory.skipped);
     const rows = await aws.tracker.list(state.runId);

@@ -21,5 +21,5 @@ export function manifestCsv(rows: TrackingRow[]): string {
         done ? '' : (row.lastError ?? ''),
       ];
     });
-  return toCsv([HEADER, ...lines], { eol: '\n' });
+  return toCsv([HEADER, ...lines], { eol: '\n', spreadsheetSafe: true });
 }
