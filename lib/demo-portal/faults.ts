@@ -20,6 +20,7 @@ const FAULTS: Record<FaultKey, { schema: z.ZodType<number, string>; rule: string
   ratelimit: { schema: count, rule: 'a positive whole number of concurrent requests' },
   down: { schema: seconds, rule: 'a number of seconds greater than 0' },
   bounce: { schema: probability, rule: 'a probability between 0 and 1' },
+  wait: { schema: seconds, rule: 'a number of seconds greater than 0, at most 86400' },
 };
 const KNOWN = Object.keys(FAULTS) as FaultKey[];
 const isFaultKey = (key: string): key is FaultKey => Object.hasOwn(FAULTS, key);
@@ -57,6 +58,7 @@ const FaultSpecSchema = z
     ratelimit: z.number().int().min(1),
     down: z.number().gt(0),
     bounce: z.number().min(0).max(1),
+    wait: z.number().gt(0).max(86_400),
   })
   .partial()
   .strict();

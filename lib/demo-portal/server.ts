@@ -46,6 +46,14 @@ async function handle(ctx: PortalContext, routes: RouteTable, req: IncomingMessa
     sendHtml(res, 429, errorPage(429, 'Too Many Requests', 'Too many requests at once. Please slow down.', branding), { 'Retry-After': '1' });
     return;
   }
+  const wait = ctx.faults.spec.wait;
+  if (wait && match?.route.kind === 'pdf') {
+    ctx.stats.c.faultsInjected.wait += 1;
+    sendHtml(res, 429, errorPage(429, 'Too Many Requests', 'Daily download quota reached. Try again later.', branding), {
+      'Retry-After': String(Math.ceil(wait)),
+    });
+    return;
+  }
   if (!match) {
     sendHtml(res, 404, errorPage(404, 'Not Found', `Nothing at ${url.pathname}.`, branding));
     return;

@@ -15,7 +15,7 @@ function zero(inFlight: number): Counters {
     wrongPdfServed: 0,
     licenseAccepts: 0,
     exports: 0,
-    faultsInjected: { '5xx': 0, hang: 0, ratelimit: 0, interfere: 0, down: 0, bounce: 0 },
+    faultsInjected: { '5xx': 0, hang: 0, ratelimit: 0, interfere: 0, down: 0, bounce: 0, wait: 0 },
   };
 }
 

@@ -21,6 +21,8 @@ export interface FaultSpec {
   bounce?: number;
   /** Every route answers 503 for this many seconds after start (or after setFaults). */
   down?: number;
+  /** Every PDF request answers 429 with `Retry-After` of this many seconds (a portal that asks for a day's pause). */
+  wait?: number;
 }
 
 /**
@@ -88,7 +90,7 @@ export interface DemoPortalStats {
   wrongPdfServed: number;
   licenseAccepts: number;
   exports: number;
-  faultsInjected: { '5xx': number; hang: number; ratelimit: number; interfere: number; down: number; bounce: number };
+  faultsInjected: { '5xx': number; hang: number; ratelimit: number; interfere: number; down: number; bounce: number; wait: number };
 }
 
 export interface DemoPortal {

@@ -85,6 +85,17 @@ describe('demo portal fault injection', () => {
     expect(p.stats().inFlightPeak).toBe(2);
   });
 
+  it('wait=S: every PDF request answers 429 with Retry-After S; pages still answer', async () => {
+    const p = await start({ faults: 'wait=86400' });
+    const c = await new PortalClient(p.url).session();
+    const ref = p.inventory[0]!.ref;
+    const pdf = await c.request(`/vehicles/${ref}/report.pdf`);
+    expect(pdf.status).toBe(429);
+    expect(pdf.headers.get('retry-after')).toBe('86400');
+    expect((await c.request(`/vehicles/${ref}`)).status).toBe(200);
+    expect(p.stats().faultsInjected.wait).toBe(1);
+  });
+
   it("interfere=1: a PDF request gets the session's current vehicle's PDF under the requested name", async () => {
     const p = await start({ faults: 'interfere=1' });
     const c = await new PortalClient(p.url).session();

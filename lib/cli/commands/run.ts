@@ -75,7 +75,9 @@ export async function runCommand(settings: LocalSettings): Promise<number> {
     if (settings.json) process.stdout.write(`${redactor.redact(JSON.stringify(report, null, 2))}\n`);
     for (const line of formatSummary(report).split('\n')) out.line(line);
     if (report.status === 'stopped') {
-      out.line(`stopped: ${report.stop_reason ?? 'unknown'}; run again to resume`);
+      const reason = report.stop_reason ?? 'unknown';
+      // Some reasons already say when to run again ("... run again later").
+      out.line(`stopped: ${reason}${/run again/.test(reason) ? '' : '; run again to resume'}`);
       return report.stop_reason === 'interrupted' ? ExitCode.INTERRUPTED : ExitCode.STOPPED;
     }
     return report.failed > 0 ? ExitCode.VEHICLES_FAILED : ExitCode.OK;
