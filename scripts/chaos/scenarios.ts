@@ -260,37 +260,75 @@ const badCredentials: Scenario = {
   },
 };
 
-const storm: Scenario = {
+/**
+ * A fault that must stop the run (exit 3, one line saying why) with little harm done; with the
+ * fault gone, the same run resumes to the end with nothing lost, doubled or wrong.
+ */
+function stopThenResume(spec: {
+  name: string;
+  description: string;
+  faults: string;
+  fetch: 'browser' | 'direct';
+  /** The line the stopped run must print. */
+  says: RegExp;
+  /** What the stopped run may cost at most, from the portal's stats (e.g. logins). */
+  limits: (portal: DemoPortal) => Record<string, { value: number; max: number }>;
+}): Scenario {
+  return {
+    name: spec.name,
+    description: spec.description,
+    defaultVehicles: 60,
+    run: async (o) => {
+      const vehicles = o.vehicles ?? 60;
+      const out = tempOut(spec.name);
+      let keep = false;
+      try {
+        return await withPortal({ vehicles, faults: spec.faults }, async (portal) => {
+          const args = ['run', '--portal', portal.url, '--out', out.path, '--workers', '8', '--fetch', spec.fetch];
+          const problems: string[] = [];
+          const stopped = await startCli(args, cliCreds).done;
+          const limits = spec.limits(portal);
+          if (stopped.code !== 3) problems.push(`exit ${stopped.code} under ${spec.faults}, expected 3`);
+          if (!spec.says.test(stopped.stderr)) problems.push(`no line matching ${spec.says}`);
+          for (const [what, { value, max }] of Object.entries(limits)) {
+            if (value > max) problems.push(`${value} ${what} before it stopped, expected at most ${max}`);
+          }
+          portal.setFaults('');
+          const fixed = await startCli(args, cliCreds).done;
+          if (fixed.code !== 0) problems.push(`resumed run exit ${fixed.code}: ${fixed.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+          const inv = await checkInvariants({ outDir: out.path, inventory: portal.inventory });
+          if (inv.done !== vehicles) problems.push(`only ${inv.done}/${vehicles} DONE after the resume`);
+          const notes: Measured['notes'] = { stopped_exit: stopped.code ?? -1 };
+          for (const [what, { value }] of Object.entries(limits)) notes[`${what}_before_stop`] = value;
+          const result = measured(spec.name, vehicles, inv, problems, notes);
+          keep = result.problems.length > 0 || inv.lost + inv.duplicates + inv.wrong > 0;
+          if (keep) result.notes.kept = out.path;
+          return result;
+        });
+      } finally {
+        if (!keep) out.cleanup();
+      }
+    },
+  };
+}
+
+const storm = stopThenResume({
   name: 'storm',
   description: 'every new session ends at its first document (a login storm): exit 3 after a handful of logins; fixed, the run resumes to the end',
-  defaultVehicles: 60,
-  run: async (o) => {
-    const vehicles = o.vehicles ?? 60;
-    const out = tempOut('storm');
-    let keep = false;
-    try {
-      return await withPortal({ vehicles, faults: 'bounce=1' }, async (portal) => {
-        const args = ['run', '--portal', portal.url, '--out', out.path, '--workers', '8', '--fetch', 'browser'];
-        const problems: string[] = [];
-        const stormy = await startCli(args, cliCreds).done;
-        const logins = portal.stats().logins;
-        if (stormy.code !== 3) problems.push(`exit ${stormy.code} while every session ended at once, expected 3`);
-        if (!/the portal ends every new session at once/.test(stormy.stderr)) problems.push('no "ends every new session at once" line');
-        if (logins > 5) problems.push(`${logins} logins before it stopped, expected at most 5`);
-        portal.setFaults('');
-        const fixed = await startCli(args, cliCreds).done;
-        if (fixed.code !== 0) problems.push(`resumed run exit ${fixed.code}: ${fixed.stderr.trim().split('\n').slice(-2).join(' | ')}`);
-        const inv = await checkInvariants({ outDir: out.path, inventory: portal.inventory });
-        if (inv.done !== vehicles) problems.push(`only ${inv.done}/${vehicles} DONE after the resume`);
-        const result = measured('storm', vehicles, inv, problems, { stormy_exit: stormy.code ?? -1, logins_before_stop: logins });
-        keep = result.problems.length > 0 || inv.lost + inv.duplicates + inv.wrong > 0;
-        if (keep) result.notes.kept = out.path;
-        return result;
-      });
-    } finally {
-      if (!keep) out.cleanup();
-    }
-  },
-};
+  faults: 'bounce=1',
+  fetch: 'browser',
+  says: /the portal ends every new session at once/,
+  limits: (portal) => ({ logins: { value: portal.stats().logins, max: 5 } }),
+});
 
-export const SCENARIOS: Scenario[] = [fiveXx, hang, ratelimit, session, interfere, kill, down, storm, badCredentials];
+const retryAfter = stopThenResume({
+  name: 'retry-after',
+  description: 'every PDF answers 429 with Retry-After: 86400: exit 3 at once with "asked to wait 24 h"; the next day (fault gone) the run resumes to the end',
+  faults: 'wait=86400',
+  fetch: 'direct',
+  says: /the portal asked to wait 24 h \(Retry-After\).*run again later/,
+  // One 429 per worker lane at most before the run stops, not one per vehicle.
+  limits: (portal) => ({ pdf_requests: { value: portal.stats().pdfRequests, max: 8 * 2 } }),
+});
+
+export const SCENARIOS: Scenario[] = [fiveXx, hang, ratelimit, session, interfere, kill, down, storm, retryAfter, badCredentials];
