@@ -32,9 +32,9 @@ export const SETTINGS = {
     cloud: { default: 'https://portal.example.com', context: true, env: true },
   }),
   profile: define({
-    doc: 'portal profile: URLs, selectors and steps of one portal (lib/profiles)',
+    doc: 'portal profile: a shipped one (dealer-values, window-sticker) or your own file (./acme.ts, ./acme.json; see docs/PORTALS.md)',
     schema: text,
-    local: { flag: '--profile <name>', default: 'dealer-values' },
+    local: { flag: '--profile <name|file>', default: 'dealer-values' },
     cloud: { default: 'dealer-values', context: true, env: true },
   }),
   fetchMode: define({
