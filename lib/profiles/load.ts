@@ -5,6 +5,7 @@ import { InputError } from '../core/errors.js';
 import type { PortalProfile } from '../core/portal/profile.js';
 import { getProfile } from './index.js';
 import { checkProfile } from './schema.js';
+import { isProfileFile } from './spec.js';
 
 /** Where a profile came from when it is a user's file: recorded with the run. */
 export interface ProfileSource {
@@ -28,12 +29,7 @@ export interface BundledProfile {
   source: ProfileSource;
 }
 
-const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']);
-
-/** `--profile` names a file (rather than a shipped profile) when it has a path or a known extension. */
-export function isProfileFile(spec: string): boolean {
-  return /[/\\]/.test(spec) || MODULE_EXTENSIONS.has(extname(spec)) || extname(spec) === '.json';
-}
+export { isProfileFile };
 
 /** Profiles loaded in this process (and baked into a Lambda bundle), by the `--profile` value that named them. */
 const loaded = new Map<string, LoadedProfile>();
