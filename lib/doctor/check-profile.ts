@@ -173,7 +173,7 @@ class TracedBrowser {
   readonly browser: Browser;
   readonly #navigations: string[] = [];
 
-  constructor(private readonly real: Browser) {
+  constructor(real: Browser) {
     const contexts = this.contexts;
     const navigations = this.#navigations;
     this.browser = new Proxy(real, {
