@@ -141,7 +141,7 @@ export async function checkProfileAgainstPortal(options: CheckOptions): Promise<
     return { ok: true, steps };
   } catch (error) {
     const page = traced.lastPage();
-    const failure = await diagnose(error, profile, page, ctx.stepTimeoutMs);
+    const failure = await diagnose(error, profile, page, ctx.stepTimeoutMs, stepSelectors(profile, step));
     const artifacts = await traced.saveArtifacts(join(options.artifactsDir, `check-${stamp()}`), lastBody);
     report({ step, ok: false, ms: performance.now() - started, detail: failure.what, failure });
     return { ok: false, steps, artifacts };
@@ -152,12 +152,27 @@ export async function checkProfileAgainstPortal(options: CheckOptions): Promise<
   }
 }
 
+/** The selectors of the profile a step clicks, in the order it clicks them. */
+function stepSelectors(profile: PortalProfile, step: CheckStep): string[] {
+  const { login, license, inventory, document } = profile;
+  const all: Record<CheckStep, (string | undefined)[]> = {
+    login: [login.usernameSelector, login.passwordSelector, login.submitSelector],
+    license: [license?.acceptSelector],
+    // The clear-filters control is optional (clicked only when shown): not a suspect.
+    inventory: [inventory.exportSelector],
+    document: [document.downloadSelector],
+  };
+  return all[step].filter((s): s is string => typeof s === 'string');
+}
+
 function pickVehicle(vehicles: Vehicle[], ref: string | undefined): Vehicle {
   if (ref === undefined) return vehicles[0]!;
   const found = vehicles.find((v) => v.ref === ref);
   if (!found) throw new InputError(`--ref ${ref} is not in the inventory (${vehicles.length} vehicles; the first is ${vehicles[0]!.ref})`);
   return found;
 }
+
+const delay = (ms: number): Promise<undefined> => new Promise((resolve) => setTimeout(resolve, ms, undefined).unref());
 
 function stamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
@@ -228,8 +243,9 @@ class TracedBrowser {
     mkdirSync(dir, { recursive: true });
     const page = this.lastPage();
     if (page) {
-      await page.screenshot({ path: join(dir, 'screenshot.png'), fullPage: true, timeout: 5000 }).catch(() => undefined);
-      const html = await page.content().catch(() => undefined);
+      await page.screenshot({ path: join(dir, 'screenshot.png'), fullPage: true, timeout: 3000 }).catch(() => undefined);
+      // A page stuck on a hung answer may never hand over its content: a moment, then without it.
+      const html = await Promise.race([page.content().catch(() => undefined), delay(2000)]);
       if (html !== undefined) writeFileSync(join(dir, 'page.html'), html);
     }
     if (lastBody) {

@@ -39,8 +39,18 @@ function messages(error: unknown): string[] {
   return out;
 }
 
+/** Matches of `selector` in `frame`; 0 when the frame cannot answer in a moment (a page still loading a hung answer). */
 async function countIn(frame: Frame, selector: string): Promise<number> {
-  return frame.locator(selector).count().catch(() => 0);
+  const timeout = new Promise<number>((resolve) => setTimeout(resolve, 1000, 0).unref());
+  return Promise.race([frame.locator(selector).count().catch(() => 0), timeout]);
+}
+
+function safePath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
 }
 
 /**
@@ -48,10 +58,30 @@ async function countIn(frame: Frame, selector: string): Promise<number> {
  * had one: a selector that waited in vain is looked up in the page's frames, because a login
  * form inside an iframe looks exactly like a wrong selector from the main frame.
  */
-export async function diagnose(error: unknown, profile: PortalProfile, page: Page | undefined, stepTimeoutMs: number): Promise<Diagnosis> {
+export async function diagnose(
+  error: unknown,
+  profile: PortalProfile,
+  page: Page | undefined,
+  stepTimeoutMs: number,
+  /** The profile selectors the failed step uses, for failures whose call log names none (a download that never came). */
+  stepSelectors: readonly string[] = [],
+): Promise<Diagnosis> {
   const all = messages(error);
   const text = all.join('\n');
   const first = firstLine(all[0] ?? String(error));
+  const waitedForEvent = /while waiting for event "(\w+)"/.exec(text)?.[1];
+  if (waitedForEvent && page) {
+    // The click raced the event: a control that matches nothing looks like a download that never came.
+    for (const candidate of stepSelectors) {
+      if ((await countIn(page.mainFrame(), candidate)) > 0) continue;
+      return diagnose(new Error(`waiting for locator('${candidate.replace(/'/g, "\\'")}')`), profile, page, stepTimeoutMs);
+    }
+    return {
+      kind: 'timeout',
+      what: `no ${waitedForEvent} came within ${stepTimeoutMs / 1000} s of clicking ${stepSelectors.at(-1) ?? 'the control'}`,
+      next: 'the control may open a new tab or a page first: write a document.run hook (e.g. downloadFromNewTab from the kit), or give a slow portal a longer --step-timeout',
+    };
+  }
   if (error instanceof LoginRejectedError) {
     return {
       kind: 'wrong_credentials',
@@ -60,27 +90,20 @@ export async function diagnose(error: unknown, profile: PortalProfile, page: Pag
     };
   }
   const selector = waitedSelector(text);
-  if (selector) {
-    const field = fieldOf(profile, selector);
-    const named = field ? `${field} "${selector}"` : `selector "${selector}" (used by a hook)`;
-    const where = page ? new URL(page.url()).pathname : 'the page';
-    if (page) {
-      const inMain = await countIn(page.mainFrame(), selector);
-      if (inMain === 0) {
-        for (const frame of page.frames()) {
-          if (frame === page.mainFrame() || (await countIn(frame, selector)) === 0) continue;
-          return {
-            kind: 'frame',
-            what: `${named} matches nothing in the page ${where} but matches inside a frame (${frame.url()}): the form is inside a frame`,
-            next: `replace the default step with a hook that works in the frame, e.g. login.run with page.frameLocator('iframe').locator('${selector}')`,
-          };
-        }
-      } else {
-        const state = /not visible|not enabled|not stable|intercepts pointer/.exec(text)?.[0];
+  const field = selector ? fieldOf(profile, selector) : undefined;
+  const named = selector ? (field ? `${field} "${selector}"` : `selector "${selector}" (used by a hook)`) : '';
+  // Playwright's call log says whether the selector found its element, and whether it then waited for a page.
+  const resolved = /locator resolved to/.test(text);
+  const waitedForPage = /scheduled navigations|waiting for navigation|navigating to/.test(text);
+  if (selector && !resolved) {
+    const where = page ? safePath(page.url()) : 'the page';
+    if (page && (await countIn(page.mainFrame(), selector)) === 0) {
+      for (const frame of page.frames()) {
+        if (frame === page.mainFrame() || (await countIn(frame, selector)) === 0) continue;
         return {
-          kind: 'selector',
-          what: `${named} matches ${inMain} element(s) on ${where}, but it stayed ${state ?? 'unusable'} for ${stepTimeoutMs / 1000} s`,
-          next: 'look at screenshot.png: the control may need another step first (a checkbox, a menu), or pick a selector for the visible one',
+          kind: 'frame',
+          what: `${named} matches nothing in the page ${where} but matches inside a frame (${frame.url()}): the form is inside a frame`,
+          next: `replace the default step with a hook that works in the frame, e.g. login.run with page.frameLocator('iframe').locator('${selector}')`,
         };
       }
     }
@@ -90,11 +113,20 @@ export async function diagnose(error: unknown, profile: PortalProfile, page: Pag
       next: `open page.html (or the trace) and fix ${field ?? 'the selector'}; in a browser's devtools, document.querySelectorAll('${selector}') must find it`,
     };
   }
-  if (/Timeout \d+ms exceeded|timed out|timeout/i.test(text)) {
+  if (selector && !waitedForPage) {
+    const state = /not visible|not enabled|not stable|intercepts pointer events/.exec(text)?.[0];
+    return {
+      kind: 'selector',
+      what: `${named} found its element, but it stayed ${state ?? 'unusable'} for ${stepTimeoutMs / 1000} s`,
+      next: 'look at screenshot.png: the control may need another step first (a checkbox, a menu), or pick a selector for the visible one',
+    };
+  }
+  if (waitedForPage || /Timeout \d+ms exceeded|timed out|timeout/i.test(text)) {
     const navigating = /navigating to "([^"]+)"/.exec(text)?.[1];
+    const what = selector ? `${named} was used, but the page it leads to` : navigating ? `${navigating}` : first.replace(/\.$/, '');
     return {
       kind: 'timeout',
-      what: `${navigating ? `${navigating} did not answer` : first} within ${stepTimeoutMs / 1000} s`,
+      what: `${what} did not answer within ${stepTimeoutMs / 1000} s`,
       next: 'is the portal slow or down? open the URL in a browser; a slow portal needs a longer --step-timeout (e.g. --step-timeout 60)',
     };
   }
