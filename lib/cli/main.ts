@@ -84,6 +84,18 @@ Examples:
       setExit(await checkCommand(settings, { ref: opts.ref as string | undefined, artifacts: opts.artifacts as string }));
     });
 
+  const profile = cli.command('profile').description('write and manage your own profile files');
+  profile
+    .command('init <name>')
+    .description('write a commented starter profile, NAME.ts (or NAME.json), that runs as-is against the bundled demo portal')
+    .option('--json', 'a declarative JSON profile (selectors and paths, no code) instead of TypeScript')
+    .option('--force', 'overwrite an existing file')
+    .addHelpText('after', '\nExamples:\n  $ fleetpdf profile init my-portal          # ./my-portal.ts\n  $ fleetpdf profile init my-portal --json   # ./my-portal.json')
+    .action(async (name: string, opts: { json?: boolean; force?: boolean }) => {
+      const { profileInitCommand } = await import('./commands/profile.js');
+      setExit(profileInitCommand(name, opts));
+    });
+
   registerCloudCommands(cli, setExit);
   return cli;
 }

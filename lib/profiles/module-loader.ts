@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { KIT_ENTRY } from './kit-path.js';
 
-/** lib/profiles/kit.ts: what `import ... from 'fleetpdf'` means in a user's profile file. */
-export const KIT_ENTRY = fileURLToPath(new URL('./kit.ts', import.meta.url));
 
 const projectRequire = createRequire(import.meta.url);
 
