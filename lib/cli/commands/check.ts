@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { resolveFetchMode } from '../../core/portal/fetch-mode.js';
 import { Redactor } from '../../core/redact.js';
 import { DEMO_CREDENTIALS, demoSiteForProfile, startDemoPortal, type DemoPortal } from '../../demo-portal/index.js';
 import { checkProfileAgainstPortal, type StepReport } from '../../doctor/check-profile.js';
@@ -16,6 +17,8 @@ export interface CheckFlags {
 /** `fleetpdf check`: the profile doctor (lib/doctor) against --portal (or the bundled demo site of a shipped profile). */
 export async function checkCommand(settings: LocalSettings, flags: CheckFlags): Promise<number> {
   const { profile, source } = await loadProfile(settings.profile);
+  // Bad input before a browser starts: --fetch direct on a profile without a direct URL.
+  resolveFetchMode(profile, settings.fetchMode);
   const redactor = new Redactor();
   const out = new Output(redactor, process.stdout);
   let demo: DemoPortal | undefined;
