@@ -105,6 +105,15 @@ describe('fleetpdf check', () => {
     expect(failLine(result)).toMatch(/^FAIL inventory .*inventory\.exportSelector "#export" matches nothing on \/inventory/);
   }, 60_000);
 
+  it('a license control that matches nothing: the license step names it', async () => {
+    const spec = profileFile('license.json', (p) => {
+      p.license.acceptSelector = '#agree';
+    });
+    const result = await check(['--portal', portal.url, '--profile', spec]);
+    expect(result.code).toBe(1);
+    expect(failLine(result)).toMatch(/^FAIL license .*license\.acceptSelector "#agree" matches nothing on \/license/);
+  }, 60_000);
+
   it('a login form inside a frame: says so and points at login.run with a frame locator', async () => {
     const result = await check(['--portal', framedUrl, '--profile', profileFile('framed.json', () => {})]);
     expect(result.code).toBe(1);
