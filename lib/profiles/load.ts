@@ -31,7 +31,7 @@ export interface BundledProfile {
 
 export { isProfileFile };
 
-/** Profiles loaded in this process (and baked into a Lambda bundle), by the `--profile` value that named them. */
+/** Profiles baked into a Lambda bundle, by the `profile` value given at deploy time, and files loaded here, by absolute path. */
 const loaded = new Map<string, LoadedProfile>();
 
 /**
@@ -51,8 +51,8 @@ export function registerBundledProfile(spec: string, bundled: BundledProfile): v
  * `loadProfile` or baked into this bundle. The CLI and tests load files with `loadProfile`
  * first; a Lambda gets its file bundled (`cdk deploy -c profile=./acme.ts`).
  */
-export function resolveProfile(spec: string): LoadedProfile {
-  const done = loaded.get(spec);
+export function resolveProfile(spec: string, cwd = process.cwd()): LoadedProfile {
+  const done = loaded.get(spec) ?? (isProfileFile(spec) ? loaded.get(resolve(cwd, spec)) : undefined);
   if (done) return done;
   if (isProfileFile(spec)) {
     throw new InputError(`profile file ${spec} was not loaded here: a Lambda gets it bundled with cdk deploy -c profile=${spec}`);
@@ -66,10 +66,13 @@ export function resolveProfile(spec: string): LoadedProfile {
  * (declarative: selectors and paths, regexes as strings). Relative paths are relative to `cwd`.
  */
 export async function loadProfile(spec: string, cwd = process.cwd()): Promise<LoadedProfile> {
-  const done = loaded.get(spec);
-  if (done) return done;
+  const bundled = loaded.get(spec);
+  if (bundled) return bundled;
   if (!isProfileFile(spec)) return { profile: shippedProfile(spec) };
   const file = resolve(cwd, spec);
+  // Files by absolute path: the same `./acme.ts` from another folder is another file.
+  const done = loaded.get(file);
+  if (done) return done;
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -80,7 +83,7 @@ export async function loadProfile(spec: string, cwd = process.cwd()): Promise<Lo
   const json = extname(file) === '.json';
   const exports = json ? parseJson(bytes, spec) : await importModule(file, spec);
   const result: LoadedProfile = { profile: fromExports(exports, spec, json, file), source };
-  loaded.set(spec, result);
+  loaded.set(file, result);
   return result;
 }
 

@@ -101,11 +101,10 @@ export function checkProfile(raw: unknown, label: string, options: { json?: bool
     throw new InputError(`profile ${label}: ${issueText(first!)}${more}`);
   }
   if (options.json) return result.data as unknown as PortalProfile;
-  // Defaults a module left out, without copying its object (hooks may refer to it).
+  // The module's own object (its hooks may refer to it), or a shallow copy with the defaults it left out.
   const profile = input as PortalProfile;
-  profile.description ??= '';
-  profile.blockResources ??= [];
-  return profile;
+  if (profile.description !== undefined && profile.blockResources !== undefined) return profile;
+  return { ...profile, description: profile.description ?? '', blockResources: profile.blockResources ?? [] };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

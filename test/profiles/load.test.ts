@@ -35,8 +35,10 @@ describe('loadProfile', () => {
     expect(profile.session.loginUrlPattern).toBeInstanceOf(RegExp);
     expect(profile.inventory.validate?.({ ref: 'NOPE-1' })).toBe('not for this test');
     expect(source).toEqual({ file: join(dir.path, 'acme.ts'), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    // Loaded once per process: the sync lookup the cloud runtime uses finds it.
-    expect(resolveProfile('./acme.ts').profile).toBe(profile);
+    // Loaded once per process, by absolute path: the sync lookup the cloud runtime uses finds it.
+    expect(resolveProfile('./acme.ts', dir.path).profile).toBe(profile);
+    expect(resolveProfile(join(dir.path, 'acme.ts')).profile).toBe(profile);
+    expect(() => resolveProfile('./acme.ts')).toThrow(/profile file \.\/acme\.ts was not loaded here/);
   });
 
   it('loads a declarative JSON profile, compiling its regex strings', async () => {
