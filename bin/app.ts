@@ -4,8 +4,19 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { FleetPdfStack } from '../lib/infra/fleetpdf-stack.js';
 import { optionsFromContext } from '../lib/infra/options.js';
+import { isProfileFile, loadProfile } from '../lib/profiles/load.js';
 
 const app = new App();
-const { stackName } = optionsFromContext(app.node);
+const { stackName, profile } = optionsFromContext(app.node);
+// A profile file (-c profile=./acme.ts) is checked before anything is bundled: a typo is one line here, not a failing Lambda.
+if (isProfileFile(profile)) {
+  try {
+    await loadProfile(profile);
+  } catch (error) {
+    // The message names the file and the field: "profile ./acme.ts: login.path: ...".
+    process.stderr.write(`fleetpdf: bad CDK context value: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}
 new FleetPdfStack(app, stackName, { stackName });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,6 +1,7 @@
 import { ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
 import { cloudHandlers, type CloudHandlers } from '../lib/cloud/handlers/index.js';
 import { createCloudRuntime, type CloudRuntime } from '../lib/cloud/runtime.js';
+import { isProfileFile, loadProfile } from '../lib/profiles/load.js';
 import { startDemoPortal, type DemoPortal, type DemoPortalOptions } from '../lib/demo-portal/index.js';
 import { createCloudResources, type CloudResources } from './emulators/cloud-resources.js';
 
@@ -50,6 +51,8 @@ export async function cloudFixture(
     PROFILE: portalOptions.site ?? 'dealer-values',
     ...settingsEnv,
   };
+  // A profile file (`PROFILE=/tmp/x/acme.ts`) is loaded the way the CLI loads it; a Lambda gets it bundled.
+  if (env.PROFILE && isProfileFile(env.PROFILE)) await loadProfile(env.PROFILE);
   const runtimes: CloudRuntime[] = [];
   const container = (overrides: Record<string, string> = {}) => {
     const runtime = createCloudRuntime({ ...process.env, ...env, ...overrides });

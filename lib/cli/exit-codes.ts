@@ -4,6 +4,8 @@ export const ExitCode = {
   OK: 0,
   /** The run finished but some vehicles are FAILED (see report.json failures). */
   VEHICLES_FAILED: 1,
+  /** `fleetpdf check`: a step failed (its line says which and what to try). */
+  CHECK_FAILED: 1,
   /** Bad input: options, CSV, database, credentials missing. Nothing was lost. */
   BAD_INPUT: 2,
   /** The run stopped before the end (wrong credentials, portal down); run again to resume. */

@@ -63,6 +63,40 @@ Examples:
       setExit(await portalCommand(opts));
     });
 
+  const check = cli
+    .command('check')
+    .description('walk a profile through login, license, inventory and one document against a portal, one line per step')
+    .option('--ref <ref>', "the vehicle whose document is fetched (default: the inventory's first)")
+    .option('--artifacts <dir>', "where a failed step's screenshot, page HTML and trace go", './fleetpdf-check');
+  addSettingOptions(check, 'check')
+    .addHelpText(
+      'after',
+      `
+Exit code 0 when every step passes, 1 when one fails (its line says what to try), 2 for bad input.
+
+Examples:
+  $ PORTAL_USER=me PORTAL_PASS=secret fleetpdf check --portal https://values.example.com --profile ./my-portal.ts
+  $ fleetpdf check --portal http://127.0.0.1:4010 --profile ./my-portal.json --ref STK-0042
+  $ fleetpdf check                                # the shipped dealer-values profile against the bundled demo`,
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      const settings = settingsFromOptions(opts, 'check');
+      const { checkCommand } = await import('./commands/check.js');
+      setExit(await checkCommand(settings, { ref: opts.ref as string | undefined, artifacts: opts.artifacts as string }));
+    });
+
+  const profile = cli.command('profile').description('write and manage your own profile files');
+  profile
+    .command('init <name>')
+    .description('write a commented starter profile, NAME.ts (or NAME.json), that runs as-is against the bundled demo portal')
+    .option('--json', 'a declarative JSON profile (selectors and paths, no code) instead of TypeScript')
+    .option('--force', 'overwrite an existing file')
+    .addHelpText('after', '\nExamples:\n  $ fleetpdf profile init my-portal          # ./my-portal.ts\n  $ fleetpdf profile init my-portal --json   # ./my-portal.json')
+    .action(async (name: string, opts: { json?: boolean; force?: boolean }) => {
+      const { profileInitCommand } = await import('./commands/profile.js');
+      setExit(profileInitCommand(name, opts));
+    });
+
   registerCloudCommands(cli, setExit);
   return cli;
 }

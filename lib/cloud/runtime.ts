@@ -12,7 +12,7 @@ import { SessionManager } from '../core/portal/session-manager.js';
 import { fetchDocumentInPage, loginInBrowser } from '../core/portal/steps.js';
 import { PdfVerifier, verifierOptions } from '../core/verify/index.js';
 import { DirectFetcher } from '../http/direct-fetcher.js';
-import { getProfile } from '../profiles/index.js';
+import { resolveProfile, type ProfileSource } from '../profiles/load.js';
 import {
   cloudTimings,
   rawFromEnv,
@@ -26,6 +26,8 @@ import {
 export interface CloudSettings extends CloudSettingValues {
   /** The profile object the `profile` setting names. */
   portalProfile: PortalProfile;
+  /** The user's file the profile came from (bundled with `cdk deploy -c profile=./acme.ts`). */
+  profileSource?: ProfileSource;
   timings: CloudTimings;
 }
 
@@ -38,7 +40,9 @@ export function cloudSettings(env: Readonly<Record<string, string | undefined>>)
     if (error instanceof SettingError) throw new InputError(error.message);
     throw error;
   }
-  return { ...values, portalProfile: getProfile(values.profile), timings: cloudTimings(values) };
+  // Sync: a Lambda's profile file is in its bundle; tests and the offline run loadProfile() it first.
+  const { profile, source } = resolveProfile(values.profile);
+  return { ...values, portalProfile: profile, ...(source ? { profileSource: source } : {}), timings: cloudTimings(values) };
 }
 
 /**

@@ -11,6 +11,7 @@ import { type FunctionName, HandlerEntry, type ResourceEnvName } from '../contra
 import { WORKER_ENTRY } from '../core/verify/worker-launch.js';
 import { settingsEnvironment, type CloudSettingValues } from '../settings/index.js';
 import { acknowledgeStarResource } from './nag.js';
+import { profileBundle, type ProfileBundle } from './profile-entry.js';
 
 /** CloudWatch namespace of the handlers' Powertools metrics (EMF). */
 export const METRICS_NAMESPACE = 'FleetPdf';
@@ -23,8 +24,11 @@ export const BROWSER_NODE_MODULES = ['@sparticuz/chromium', 'playwright-core'] a
 /** esbuild settings of every function (exported for the bundle load test). */
 export const ESBUILD_TARGET = 'node22';
 export const ESBUILD_MAIN_FIELDS = ['module', 'main'] as const;
-/** Left out of every bundle: the Lambda Node.js 22 runtime provides them. */
-export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/*'] as const;
+/**
+ * Left out of every bundle: the Lambda Node.js 22 runtime provides the AWS SDK; esbuild only
+ * loads profile files from disk, which a Lambda never does (its profile file is bundled).
+ */
+export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/*', 'esbuild'] as const;
 
 /**
  * ESM bundles have no `require`; some dependencies still call it (Node built-ins through
@@ -151,6 +155,8 @@ export class WorkerFunction extends Construct implements IGrantable {
   readonly nodeModules: readonly string[];
   /** Ships the PDF verification worker beside its bundle. */
   readonly pdfVerifier: boolean;
+  /** The user's profile file bundled into it (`-c profile=./acme.ts`), and the entry that carries it. */
+  readonly profileBundle: ProfileBundle | undefined;
 
   constructor(scope: Construct, id: string, props: WorkerFunctionProps) {
     super(scope, id);
@@ -161,6 +167,7 @@ export class WorkerFunction extends Construct implements IGrantable {
     this.pdfVerifier = props.pdfVerifier ?? false;
     this.name = props.name;
     this.timeout = Duration.seconds(props.timeoutSecs);
+    this.profileBundle = profileBundle(root, props.name, props.settings.profile);
 
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -176,7 +183,7 @@ export class WorkerFunction extends Construct implements IGrantable {
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: join(root, HandlerEntry[props.name]),
+      entry: this.profileBundle?.entry ?? join(root, HandlerEntry[props.name]),
       handler: 'handler',
       projectRoot: root,
       depsLockFilePath: join(root, 'package-lock.json'),
@@ -207,6 +214,13 @@ export class WorkerFunction extends Construct implements IGrantable {
         // The Node.js 22 runtime ships AWS SDK v3.
         externalModules: [...RUNTIME_PROVIDED_MODULES],
         nodeModules: this.nodeModules.length > 0 ? [...this.nodeModules] : undefined,
+        ...(this.profileBundle
+          ? {
+              esbuildArgs: this.profileBundle.esbuildArgs,
+              // A profile file outside the project imports packages (zod, otplib, ...) from the project's node_modules.
+              environment: { NODE_PATH: join(root, 'node_modules') },
+            }
+          : {}),
         commandHooks: this.pdfVerifier
           ? {
               beforeBundling: () => [],

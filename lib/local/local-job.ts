@@ -5,6 +5,7 @@ import { spreadsheetSafeCopy } from '../core/csv.js';
 import { CircuitBreaker, PauseGate } from '../core/breaker/index.js';
 import { InputError, type FleetPdfError } from '../core/errors.js';
 import type { PortalProfile, StepContext } from '../core/portal/profile.js';
+import type { ProfileSource } from '../profiles/load.js';
 import { resolveFetchMode } from '../core/portal/fetch-mode.js';
 import { SessionManager } from '../core/portal/session-manager.js';
 import { loginInBrowser } from '../core/portal/steps.js';
@@ -29,6 +30,8 @@ const RSS_SAMPLE_MS = 5_000;
 
 export interface LocalJobOptions {
   profile: PortalProfile;
+  /** The user's file the profile came from, for the report (absent for a shipped profile). */
+  profileSource?: ProfileSource;
   portalUrl: string;
   /**
    * What identifies the portal in the run record, compared on resume: a run never resumes
@@ -201,6 +204,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     const report = buildReport({
       runId,
       profile: profile.name,
+      ...(options.profileSource ? { profileSource: options.profileSource } : {}),
       workers: settings.workers,
       rows: finalRows,
       counters: reportCounters(await counters.get(runId), {

@@ -11,10 +11,14 @@ export const profiles: Readonly<Record<string, PortalProfile>> = {
 
 export const DEFAULT_PROFILE = dealerValues.name;
 
+/** A shipped profile by name; user files go through loadProfile (./load.ts). */
 export function getProfile(name: string): PortalProfile {
   const profile = profiles[name];
   if (!profile) {
-    throw new InputError(`unknown profile "${name}" (known: ${Object.keys(profiles).join(', ')})`);
+    throw new InputError(
+      `unknown profile "${name}" (shipped: ${Object.keys(profiles).join(', ')}); for your own portal pass a profile ` +
+        'file, --profile ./my-portal.ts (fleetpdf profile init my-portal writes a starter)',
+    );
   }
   return profile;
 }

@@ -28,19 +28,19 @@ export const SETTINGS = {
   portalUrl: define({
     doc: 'base URL of the dealer portal (local default: start the bundled demo portal)',
     schema: portalUrl,
-    local: { flag: '--portal <url>' },
+    local: { flag: '--portal <url>', commands: ['run', 'check'] },
     cloud: { default: 'https://portal.example.com', context: true, env: true },
   }),
   profile: define({
-    doc: 'portal profile: URLs, selectors and steps of one portal (lib/profiles)',
+    doc: 'portal profile: a shipped one (dealer-values, window-sticker) or your own file (./acme.ts, ./acme.json; see docs/PORTALS.md)',
     schema: text,
-    local: { flag: '--profile <name>', default: 'dealer-values' },
+    local: { flag: '--profile <name|file>', default: 'dealer-values', commands: ['run', 'check'] },
     cloud: { default: 'dealer-values', context: true, env: true },
   }),
   fetchMode: define({
     doc: 'how PDFs are fetched: direct = HTTP GET of the profile PDF URL with the session cookies, browser = a worker page per vehicle, auto = direct with the vehicle page as fallback',
     schema: oneOf(FETCH_MODES),
-    local: { flag: '--fetch <mode>', default: 'auto' },
+    local: { flag: '--fetch <mode>', default: 'auto', commands: ['run', 'check'] },
     cloud: { default: 'auto', context: true, env: true },
   }),
 
@@ -92,7 +92,7 @@ export const SETTINGS = {
   stepTimeoutSecs: define({
     doc: 'budget of one page navigation or download',
     schema: wholeNumber(1, 600),
-    local: { flag: '--step-timeout <secs>', default: 20 },
+    local: { flag: '--step-timeout <secs>', default: 20, commands: ['run', 'check'] },
     cloud: { default: 20, context: true, env: true },
   }),
   retryBaseDelayMs: define({

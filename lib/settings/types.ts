@@ -7,7 +7,7 @@ export type Runtime = 'local' | 'cloud';
 export type SettingSource = 'cli' | 'env' | 'context';
 
 /** The CLI commands a local setting is a flag of. */
-export type CliCommand = 'run' | 'portal';
+export type CliCommand = 'run' | 'portal' | 'check';
 
 /** A setting of the local run: a `fleetpdf` flag. */
 export interface LocalSpec<In> {

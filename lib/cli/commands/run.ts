@@ -5,7 +5,7 @@ import { Redactor } from '../../core/redact.js';
 import { formatSummary } from '../../core/report/index.js';
 import { DEMO_CREDENTIALS, demoSiteForProfile, startDemoPortal, type DemoPortal } from '../../demo-portal/index.js';
 import { runLocalJob } from '../../local/local-job.js';
-import { getProfile } from '../../profiles/index.js';
+import { loadProfile } from '../../profiles/load.js';
 import type { LocalSettings } from '../../settings/index.js';
 import { loadCredentials } from '../config.js';
 import { ExitCode } from '../exit-codes.js';
@@ -15,7 +15,7 @@ import { ProgressReporter } from '../progress.js';
 
 /** `fleetpdf run`: wire the demo portal (or --portal), the local adapters and the core pipeline. */
 export async function runCommand(settings: LocalSettings): Promise<number> {
-  const profile = getProfile(settings.profile);
+  const { profile, source } = await loadProfile(settings.profile);
   // Before anything starts: --fetch direct on a profile without a direct URL is bad input.
   const fetchMode = resolveFetchMode(profile, settings.fetchMode);
   const redactor = new Redactor();
@@ -62,7 +62,8 @@ export async function runCommand(settings: LocalSettings): Promise<number> {
       portalName: demo ? 'bundled demo portal' : settings.portalUrl,
       credentials,
       settings: { ...settings, outDir: resolve(settings.outDir), fetchMode },
-      label: { workers: settings.workers, profile: profile.name, demo: Boolean(demo), fetch: fetchMode },
+      label: { workers: settings.workers, profile: profile.name, demo: Boolean(demo), fetch: fetchMode, ...(source ? { profileSource: source } : {}) },
+      ...(source ? { profileSource: source } : {}),
       signal: stop.signal,
       log: (line) => out.line(line),
       onStart: ({ snapshot }) => {

@@ -24,6 +24,7 @@ export async function writeCloudReport(rt: CloudRuntime, state: RunState): Promi
   const report = buildReport({
     runId: state.runId,
     profile: settings.portalProfile.name,
+    ...(settings.profileSource ? { profileSource: settings.profileSource } : {}),
     workers: workers.length,
     rows,
     counters: reportCounters(counters, {

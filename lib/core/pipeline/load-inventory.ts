@@ -63,7 +63,8 @@ export async function loadInventory(options: LoadInventoryOptions): Promise<Load
     }
   }
   if (exported === undefined) {
-    throw new CriticalError(`could not export the inventory: ${lastError?.message ?? 'unknown error'}`, 'inventory_export');
+    // The cause keeps Playwright's call log (which selector it waited for): `fleetpdf check` reads it.
+    throw new CriticalError(`could not export the inventory: ${lastError?.message ?? 'unknown error'}`, 'inventory_export', { cause: lastError });
   }
   let vehicles: Vehicle[];
   let rejected: RejectedVehicle[] = [];

@@ -6,6 +6,8 @@ import type { FailureEntry, ReportCounters, RunReport, RunStatus, SkippedEntry }
 export interface BuildReportInput {
   runId: string;
   profile: string;
+  /** The user's profile file (absolute path and sha256), when the profile came from one. */
+  profileSource?: { file: string; sha256: string };
   workers: number;
   /** Every tracking row of the run. */
   rows: TrackingRow[];
@@ -85,6 +87,7 @@ export function buildReport(input: BuildReportInput): RunReport {
   return {
     runId: input.runId,
     profile: input.profile,
+    ...(input.profileSource ? { profile_source: { ...input.profileSource } } : {}),
     status: input.status,
     ...(input.stopReason !== undefined ? { stop_reason: input.stopReason } : {}),
     started_at: new Date(input.startedAt).toISOString(),

@@ -57,6 +57,8 @@ export interface RunTimeline {
 export interface RunReport extends ReportCounters {
   runId: string;
   profile: string;
+  /** The user's profile file the run used (`--profile ./acme.ts`): absolute path and sha256 of its bytes. */
+  profile_source?: { file: string; sha256: string };
   status: RunStatus;
   stop_reason?: string;
   /** ISO timestamps of this session of the run. */
