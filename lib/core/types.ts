@@ -22,6 +22,11 @@ export interface RejectedVehicle {
 export interface Credentials {
   username: string;
   password: string;
+  /**
+   * The base32 secret of a TOTP second factor (PORTAL_TOTP_SECRET locally, `totp` in the cloud
+   * secret), for portals that ask for a one-time code; a profile step turns it into the code.
+   */
+  totpSecret?: string;
 }
 
 /** A browser cookie, in the shape Playwright reads and writes. */

@@ -28,8 +28,10 @@ export interface FaultSpec {
  * `dealer-values`: CSRF login, license, inventory CSV export, a download control per vehicle.
  * `window-sticker`: two-step sign-in, a paginated grid with sticky filters (no export), and a
  * "Window sticker" control per vehicle that opens the PDF in a new tab; a few VINs fail their check digit.
+ * `condition-reports`: sign-in in an iframe plus a TOTP code, terms behind a checkbox, a cursor-paged
+ * JSON feed, reports prepared as jobs and fetched once through one-time links, awkward stock numbers.
  */
-export type DemoSite = 'dealer-values' | 'window-sticker';
+export type DemoSite = 'dealer-values' | 'window-sticker' | 'condition-reports';
 
 export interface DemoPortalOptions {
   /** Default 'dealer-values'. */
@@ -49,7 +51,7 @@ export interface DemoPortalOptions {
   /** A spec string like `5xx=0.05,hang=0.01,expire=200` or a FaultSpec. */
   faults?: string | FaultSpec;
   /** Default DEMO_CREDENTIALS. */
-  credentials?: { username: string; password: string };
+  credentials?: { username: string; password: string; totpSecret?: string };
   /** Default true: the user's saved filter hides part of the inventory until cleared. */
   stickyFilter?: boolean;
   /** Appended verbatim (by header name) to the CSV export (dealer-values only); tests use it for bad refs. */

@@ -37,7 +37,7 @@ export async function runCommand(settings: LocalSettings): Promise<number> {
     out.line(`demo portal: ${demo.url} (${settings.demoVehicles} vehicles${settings.demoFaults ? `, faults ${settings.demoFaults}` : ''})`);
   }
   const credentials = loadCredentials(demo ? DEMO_CREDENTIALS : undefined);
-  redactor.add(credentials.password);
+  redactor.add(credentials.password, credentials.totpSecret);
 
   const stop = new AbortController();
   let interrupts = 0;

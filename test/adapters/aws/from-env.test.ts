@@ -37,7 +37,7 @@ describe('awsAdapters: every adapter from the stack\'s env names and the SDK\'s 
 
     expect(await aws.queue.sendVehicles([{ runId: 'run-env', ref: 'R1' }])).toBe(1);
     expect(aws.queue.dlqUrl).toBe(res.dlqUrl);
-    expect(await aws.credentials.load()).toEqual(DEMO_SECRET_VALUE);
+    expect(await aws.credentials.load()).toEqual({ username: DEMO_SECRET_VALUE.username, password: DEMO_SECRET_VALUE.password, totpSecret: DEMO_SECRET_VALUE.totp });
     await aws.counters.add('run-env', { retries: 2 });
     expect((await aws.counters.get('run-env')).retries).toBe(2);
   });

@@ -38,9 +38,9 @@ describe('SecretsCredentials (Secrets Manager stand-in)', () => {
 
   it('loads {"username","password"} from the secret (by name or ARN)', async () => {
     const byName = new SecretsCredentials({ client: res.clients.secrets, secretId: res.secretId });
-    expect(await byName.load()).toEqual(DEMO_SECRET_VALUE);
+    expect(await byName.load()).toEqual({ username: DEMO_SECRET_VALUE.username, password: DEMO_SECRET_VALUE.password, totpSecret: DEMO_SECRET_VALUE.totp });
     const byArn = new SecretsCredentials({ client: res.clients.secrets, secretId: res.secretArn });
-    expect(await byArn.load()).toEqual(DEMO_SECRET_VALUE);
+    expect(await byArn.load()).toEqual({ username: DEMO_SECRET_VALUE.username, password: DEMO_SECRET_VALUE.password, totpSecret: DEMO_SECRET_VALUE.totp });
   });
 
   it('reads the secret once per 5 minutes, and once for concurrent callers', async () => {
