@@ -42,7 +42,9 @@ export async function scrollToEnd(page: Page, ctx: StepContext, options: Infinit
 /** The text (or an attribute) of every item of a list, in order. */
 export async function listTexts(page: Page, item: string, attribute?: string): Promise<string[]> {
   const items = page.locator(item);
-  return attribute
-    ? (await items.evaluateAll(`(els) => els.map((e) => e.getAttribute(${JSON.stringify(attribute)}) ?? '')`)) as string[]
-    : items.allTextContents();
+  if (!attribute) return items.allTextContents();
+  const values: string[] = [];
+  // One round trip per item is fine for a list a person scrolls; evaluateAll would need the DOM types.
+  for (const item of await items.all()) values.push((await item.getAttribute(attribute)) ?? '');
+  return values;
 }
