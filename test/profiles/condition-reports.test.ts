@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CriticalError, LoginRejectedError, SessionExpiredError } from '../../lib/core/errors.js';
 import { fetchDocumentDirect } from '../../lib/core/portal/direct-document.js';
 import { hookContext } from '../../lib/core/portal/hook-context.js';
-import { exportInventory, loginInBrowser } from '../../lib/core/portal/steps.js';
+import { downloadByClick, exportInventory, loginInBrowser } from '../../lib/core/portal/steps.js';
 import type { PortalSession, SessionCookie } from '../../lib/core/types.js';
 import { PdfVerifier } from '../../lib/core/verify/index.js';
 import { DEMO_CREDENTIALS, startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
@@ -110,6 +110,34 @@ describe('condition-reports profile against the demo site (real Chromium)', () =
     expect((error as SessionExpiredError).staleVersion).toBe(9);
     expect((error as Error).message).toContain('got the login page on report job of');
   });
+
+  it('the default download step reads an API or page answer that is the sign-in page as an ended session, not a download to wait for', async () => {
+    const context = await env.browser.newContext({ acceptDownloads: true });
+    try {
+      const page = await context.newPage();
+      // A stand-in vehicle page on the portal's origin whose controls call the real portal without a session.
+      await page.route(`${env.portal.url}/stand-in`, (route) =>
+        route.fulfill({
+          contentType: 'text/html',
+          body: `<button id="api" onclick="fetch('/api/vehicles').then((r) => r.json())">Download</button><a id="nav" href="/reports">Download</a>`,
+        }),
+      );
+      await page.goto(`${env.portal.url}/stand-in`);
+      // A step budget far beyond the test's: only the race against the sign-in page ends these in time.
+      const ctx = { ...env.ctx, stepTimeoutMs: 120_000 };
+      const watch = { profile: conditionReports, sessionVersion: 3 };
+      const api = await downloadByClick(page, '#api', ctx, 'dom', watch).catch((e: unknown) => e);
+      expect(api).toBeInstanceOf(SessionExpiredError);
+      expect((api as SessionExpiredError).staleVersion).toBe(3);
+      expect((api as Error).message).toContain('got the login page on download');
+      await page.goto(`${env.portal.url}/stand-in`);
+      const nav = await downloadByClick(page, '#nav', ctx, 'dom', watch).catch((e: unknown) => e);
+      expect(nav).toBeInstanceOf(SessionExpiredError);
+      expect((nav as Error).message).toContain('sent to the login page on download');
+    } finally {
+      await context.close();
+    }
+  }, 30_000);
 
   it('checkApiResponse maps a page.request answer that is the sign-in page to an ended session', async () => {
     const context = await env.browser.newContext();

@@ -241,6 +241,7 @@ function watchForEndedSession(page: Page, watch: DownloadWatch, what: string) {
       return;
     }
     if (!watch.profile.session.loginPageMarker || !/html/i.test(response.headers()['content-type'] ?? '')) return;
+    // Resolves once the page's script has read the answer (Chromium holds an unread fetch body).
     response
       .body()
       .then((body) => {
