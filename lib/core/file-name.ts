@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { VehicleFailedError } from './errors.js';
 
 /**
  * File names of documents: the same rule for the run folder, the S3 key and `cloud pull`.
@@ -68,6 +69,14 @@ export function fileNameFor(ref: string): string {
   return isReversible(ref) ? `${ref}${FILE_EXTENSION}` : suffixed(ref, HASH_LENGTHS[0]);
 }
 
+/**
+ * The names of a tracked vehicle's document: the file name it was given, or (a row tracked
+ * before names were, a message without one) the name of its ref on its own.
+ */
+export function documentName(vehicle: { ref: string; file?: string | undefined }): { ref: string; file: string } {
+  return { ref: vehicle.ref, file: vehicle.file ?? fileNameFor(vehicle.ref) };
+}
+
 /** File names of one inventory's refs (distinct refs; repeats are ignored), by ref. */
 export function assignFileNames(refs: Iterable<string>): Map<string, string> {
   const unique = [...new Set(refs)];
@@ -107,6 +116,13 @@ export function isSafeFileName(name: string): boolean {
   if (!match) return false;
   const stem = match[1]!;
   return stem.length <= MAX_STEM_LENGTH && readableStem(stem) === stem;
+}
+
+/** The stores' last line of defence: a name the rule could not have made is refused (unsafe_ref). */
+export function assertSafeFileName(file: string, ref?: string): void {
+  if (isSafeFileName(file)) return;
+  const whose = ref === undefined ? '' : ` (ref ${JSON.stringify(ref.slice(0, 80))})`;
+  throw new VehicleFailedError(`file name ${JSON.stringify(file.slice(0, 120))}${whose} is not one fleetpdf makes; refusing to store it`, 'unsafe_ref');
 }
 
 function suffixed(ref: string, length: number): string {
