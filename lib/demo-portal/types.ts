@@ -56,6 +56,13 @@ export interface DemoPortalOptions {
   stickyFilter?: boolean;
   /** Appended verbatim (by header name) to the CSV export (dealer-values only); tests use it for bad refs. */
   extraCsvRows?: Array<Record<string, string>>;
+  /**
+   * Default false: every ref is an 8-digit number. `true` gives the first vehicles the awkward
+   * refs of AWKWARD_DEMO_REFS (a slash, surrounding spaces, a non-ASCII letter, case-only
+   * twins, a traversal, a device name...), an array gives them these refs; the portal serves
+   * their pages and PDFs like any other.
+   */
+  awkwardRefs?: boolean | readonly string[];
 }
 
 export interface DemoVehicle {

@@ -1,3 +1,4 @@
+import { documentName } from '../core/file-name.js';
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -131,9 +132,11 @@ export async function pullRun(options: PullOptions): Promise<PullResult> {
 
 /** One DONE row: kept (local copy matches), downloaded, or replaced (local copy differed). Throws a one-line reason. */
 async function pullOne(ctx: OpsContext, runId: string, row: TrackingRow, dir: string): Promise<'kept' | 'downloaded' | 'replaced'> {
-  // keyFor refuses refs and run ids that could leave runs/<runId>/pdfs/ (or, as a file name, the folder).
-  const key = ctx.documents.keyFor(runId, row.ref);
-  const path = join(dir, `${row.ref}.pdf`);
+  // The run's own file names (the local run's names too); keyFor refuses a name or run id that
+  // could leave runs/<runId>/pdfs/ (or, as a file name, the folder).
+  const name = documentName(row);
+  const key = ctx.documents.keyFor(runId, name);
+  const path = join(dir, name.file);
   if (dirname(path) !== dir) throw new Error(`ref ${JSON.stringify(row.ref)} would land outside ${dir}`);
   const recorded = row.sha256?.toLowerCase();
   if (!recorded || !SHA256_HEX.test(recorded)) throw new Error(`the tracking row has no sha256 to check ${key} against`);
