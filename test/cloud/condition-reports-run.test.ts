@@ -17,7 +17,7 @@ describe('the condition-reports profile in the offline cloud run (PROFILE=condit
   });
   afterAll(async () => env?.close());
 
-  // Every vehicle DONE includes the slash and space refs (positions 7 and 19): this needs the refs branch (issue 13 item 3).
+  // Every vehicle DONE includes the slash and space refs (positions 7 and 19), stored under the refs branch's file names.
   it('signs in with a TOTP code from the secret, fetches every report over direct HTTP, and stores them verified', async () => {
     expect(env.env.PROFILE).toBe('condition-reports');
     // 4 downloaders at once: 16 requests in flight fit in one session. At the default 10 (40 requests) every session
