@@ -328,8 +328,9 @@ export async function fetchDocumentInPage(
       return await documentInPage(page, profile, vehicle, ctx, sessionVersion);
     } catch (error) {
       if (!(error instanceof LicenseShownAgain) || pass > 0) throw error;
-      await page.waitForLoadState('domcontentloaded', { timeout: ctx.stepTimeoutMs }).catch(() => undefined);
-      await acceptLicenseIfShown(page, profile, ctx);
+      // The license page's answer came in; the page commits to it a moment later.
+      await page.waitForURL((url) => isLicenseUrl(url, profile), { timeout: ctx.stepTimeoutMs, waitUntil: 'domcontentloaded' }).catch(() => undefined);
+      if (!(await acceptLicenseIfShown(page, profile, ctx))) throw error;
     }
   }
 }

@@ -157,6 +157,36 @@ describe('dealer-values steps against the demo portal (real Chromium)', () => {
     }
   });
 
+  it('terms asked again when a download lands on the license page: accepted in place, the download tried once more', async () => {
+    const { page, context } = await loggedInPage();
+    try {
+      const vehicle = env.portal.inventory[3]!;
+      // The portal shows its license again when the first download is asked for (the demo keeps it accepted, so the
+      // first vehicle page is rewritten: its control leads to the real license page).
+      let bounced = 0;
+      await page.route(
+        `**/vehicles/${vehicle.ref}`,
+        async (route) => {
+          bounced += 1;
+          const answer = await route.fetch();
+          const html = (await answer.text()).replace(/<a id="download-pdf"[^>]*>/, '<a id="download-pdf" href="/license">');
+          await route.fulfill({ response: answer, body: html });
+        },
+        { times: 1 },
+      );
+      const accepts: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && new URL(r.url()).pathname === '/license') accepts.push(r.url());
+      });
+      const body = await fetchDocumentInPage(page, dealerValues, vehicle, env.ctx, 1);
+      expect((await verifier.verify(body, vehicle)).matched).toEqual(['ref', 'vin']);
+      expect(bounced).toBe(1);
+      expect(accepts).toHaveLength(1);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a license.run hook accepts the license after login', async () => {
     let runs = 0;
     const hooked: PortalProfile = {
