@@ -57,8 +57,8 @@ export interface PullOptions {
 }
 
 /**
- * Download a run's PDFs: every DONE tracking row's `runs/<runId>/pdfs/<ref>.pdf` to
- * `<dir>/<ref>.pdf`, `concurrency` at once. Resumable: a local file whose sha256 equals the
+ * Download a run's PDFs: every DONE tracking row's `runs/<runId>/pdfs/<file name>` to
+ * `<dir>/<file name>` (the row's file name, the one a local run writes), `concurrency` at once. Resumable: a local file whose sha256 equals the
  * row's recorded sha256 is kept. Each download is hashed while it streams to a temp file and
  * only renamed over the final name when it matches the recorded sha256 (and the object's
  * `sha256` metadata agrees); anything else is reported per ref and leaves the local file as it was.
