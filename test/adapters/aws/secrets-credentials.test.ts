@@ -70,6 +70,20 @@ describe('SecretsCredentials (Secrets Manager stand-in)', () => {
     expect(error.message).toBe('secret no/such/secret does not exist: set the portal credentials in secret no/such/secret');
   });
 
+  it('passes an optional "totp" on as the TOTP secret, and refuses an empty one without quoting the value', async () => {
+    const own = await createCloudResources('secrets-totp', { secretValue: { username: 'demo', password: 'pw-1234', totp: ' MFRGGZDFMZTWQ2LKNNWG23TPOBYXEZ3U ' } });
+    expect(await new SecretsCredentials({ client: own.clients.secrets, secretId: own.secretId }).load()).toEqual({
+      username: 'demo',
+      password: 'pw-1234',
+      totpSecret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXEZ3U',
+    });
+    const empty = await createCloudResources('secrets-totp-empty', { secretValue: { username: 'demo', password: 'pw-1234', totp: ' ' } });
+    const error = await failure(new SecretsCredentials({ client: empty.clients.secrets, secretId: empty.secretId }));
+    expect((error as CriticalError).reason).toBe('credentials_invalid');
+    expect(error.message).toContain('"totp"');
+    expect(error.message).not.toContain('pw-1234');
+  });
+
   it('refuses the placeholder username CHANGE_ME', async () => {
     const own = await createCloudResources('secrets-placeholder', { secretValue: { username: 'CHANGE_ME', password: 'CHANGE_ME' } });
     const error = await failure(new SecretsCredentials({ client: own.clients.secrets, secretId: own.secretId }));
