@@ -43,7 +43,7 @@ export class PortalClient {
     return token;
   }
 
-  async login(credentials = DEMO_CREDENTIALS): Promise<Response> {
+  async login(credentials: { username: string; password: string } = DEMO_CREDENTIALS): Promise<Response> {
     const csrf = await this.csrf();
     return this.request('/login', { form: { csrf, username: credentials.username, password: credentials.password } });
   }

@@ -22,7 +22,8 @@ export const EMULATOR_REGION = 'us-east-1';
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 /** The demo portal's credentials, as stored in the secret createCloudResources makes. */
-export const DEMO_SECRET_VALUE = { username: 'demo', password: 'demo-pass' } as const;
+/** `totp`: the demo user's authenticator secret (the condition-reports site asks for a code). */
+export const DEMO_SECRET_VALUE = { username: 'demo', password: 'demo-pass', totp: 'KRUGKIDROVUWG2ZAMJZG653OEBTG66BA' } as const;
 
 /** The SDK env for `endpoints`, without vitest (the chaos runner starts the emulators itself). */
 export function applyEmulatorEnv(endpoints: AwsEmulatorEndpoints): void {

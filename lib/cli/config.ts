@@ -15,7 +15,8 @@ export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.in
 }
 
 /**
- * Portal credentials from PORTAL_USER / PORTAL_PASS (environment, or a .env file in the
+ * Portal credentials from PORTAL_USER / PORTAL_PASS, and PORTAL_TOTP_SECRET for a portal that
+ * asks for a one-time code (environment, or a .env file in the
  * working directory). The bundled demo portal uses its own built-in ones, so a real
  * portal's password is never sent to it.
  */
@@ -25,6 +26,7 @@ export function loadCredentials(demo: Credentials | undefined, cwd = process.cwd
   if (existsSync(envFile)) loadDotenv({ path: envFile, quiet: true });
   const username = process.env.PORTAL_USER;
   const password = process.env.PORTAL_PASS;
-  if (username && password) return { username, password };
+  const totpSecret = process.env.PORTAL_TOTP_SECRET?.trim();
+  if (username && password) return totpSecret ? { username, password, totpSecret } : { username, password };
   throw new InputError('no portal credentials: set PORTAL_USER and PORTAL_PASS (environment or .env)');
 }

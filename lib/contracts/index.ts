@@ -5,6 +5,6 @@ export { newRunId, RunIdSchema, VehicleMessageSchema } from './messages.js';
 export type { VehicleMessage } from './messages.js';
 export { RunInputSchema } from './run-state.js';
 export type { RunInput, RunPause, RunProgress, RunState, StatusCounts } from './run-state.js';
-export { PDF_CONTENT_TYPE, S3Keys, SHA256_METADATA_KEY } from './s3.js';
+export { decodeRefMetadata, encodeRefMetadata, PDF_CONTENT_TYPE, REF_METADATA_KEY, S3Keys, SHA256_METADATA_KEY } from './s3.js';
 export { STACK_NAME_ENV, StackOutput } from './stack-outputs.js';
 export { SessionTableKeys, TrackingTableKeys } from './tables.js';

@@ -14,7 +14,10 @@ export function newRunId(now = new Date()): string {
 /** One SQS message: one vehicle of one run. */
 export const VehicleMessageSchema = z.object({
   runId: z.string().min(1).max(100),
+  /** The portal's exact ref (never trimmed). */
   ref: z.string().min(1).max(200),
+  /** The document's file name as tracked (lib/core/file-name.ts); the downloader prefers the tracking row's. */
+  file: z.string().min(1).max(200).optional(),
   vin: z.string().max(17).optional(),
   /**
    * Throttled retries this vehicle already had that were not counted as attempts (the

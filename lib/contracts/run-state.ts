@@ -35,7 +35,8 @@ export interface RunState {
   /** Epoch ms the run started (set by Login). */
   startedAt: number;
   login?: { sessionVersion: number };
-  enqueue?: { total: number; enqueued: number; alreadyDone: number; skipped: number };
+  /** `selection`: what `limit` selected, when it left vehicles out. */
+  enqueue?: { total: number; enqueued: number; alreadyDone: number; skipped: number; selection?: { limit: number; inventory: number } };
   progress?: RunProgress;
   report?: { status: string; reportKey: string; manifestKey: string; succeeded: number; failed: number; inDlq: number };
   /** Set while the circuit breaker holds the run (see lib/cloud/pause-run.ts). */

@@ -9,6 +9,8 @@ import type { PortalSession, VehicleStatus, Vehicle } from './types.js';
 export interface WorkItem {
   runId: string;
   ref: string;
+  /** The document's file name, as tracked. */
+  file?: string;
   vin?: string;
   /** Attempts already counted before this lease (0 on the first try). */
   attempts: number;
@@ -42,6 +44,8 @@ export interface QueueDepth {
 export interface TrackingRow {
   runId: string;
   ref: string;
+  /** The document's file name (lib/core/file-name.ts); absent on SKIPPED rows and rows tracked before names were. */
+  file?: string;
   vin?: string;
   status: VehicleStatus;
   attempts: number;
@@ -83,13 +87,23 @@ export interface Tracker {
   list(runId: string): Promise<TrackingRow[]>;
 }
 
-/** Where verified PDFs go: a run folder, or an S3 prefix. */
+/**
+ * A document's names: the portal's exact ref (kept with the document where the store can,
+ * e.g. S3 metadata) and the file name it is stored under (lib/core/file-name.ts; a store
+ * refuses a name the rule could not have made).
+ */
+export interface DocumentName {
+  ref: string;
+  file: string;
+}
+
+/** Where verified PDFs go: a run folder, or an S3 prefix. Documents are stored by file name. */
 export interface DocumentStore {
   /** Write atomically: a reader never sees a half-written document. Returns the storage key. */
-  put(runId: string, ref: string, bytes: Buffer, sha256: string): Promise<string>;
-  /** The stored document of a ref, if any (used to adopt a file written just before a crash). */
-  get(runId: string, ref: string): Promise<Buffer | undefined>;
-  keyFor(runId: string, ref: string): string;
+  put(runId: string, name: DocumentName, bytes: Buffer, sha256: string): Promise<string>;
+  /** The stored document of a name, if any (used to adopt a file written just before a crash). */
+  get(runId: string, name: DocumentName): Promise<Buffer | undefined>;
+  keyFor(runId: string, name: DocumentName): string;
 }
 
 /** Where the shared portal session lives, with a lock so that only one worker logs in at a time. */

@@ -6,7 +6,7 @@ export type StoredRowFields = Pick<TrackingRow, RequiredField> & {
   [K in Exclude<keyof TrackingRow, RequiredField>]?: TrackingRow[K] | null;
 };
 
-const OPTIONAL_FIELDS = ['vin', 'bytes', 'sha256', 'storageKey', 'lastError', 'errorReason', 'workerId', 'startedAt', 'finishedAt'] as const;
+const OPTIONAL_FIELDS = ['file', 'vin', 'bytes', 'sha256', 'storageKey', 'lastError', 'errorReason', 'workerId', 'startedAt', 'finishedAt'] as const;
 
 /**
  * The port's view of a stored row, the same from every adapter: a fresh object whose optional

@@ -2,8 +2,12 @@ import type { FleetPdfError } from './errors.js';
 
 /** One vehicle of a dealer inventory, as exported by the portal. */
 export interface Vehicle {
-  /** The portal's reference number: the document's file name and the key of every row. */
+  /** The portal's exact reference number (never trimmed): the URL part, the identity and the key of every row. */
   ref: string;
+  /** The document's file name (lib/core/file-name.ts), given per inventory; fileNameFor(ref) when absent. */
+  file?: string;
+  /** 1-based line of the export it came from, when known. */
+  line?: number;
   /** 17-character VIN when the portal gives one; used to verify the document. */
   vin?: string;
   /** Any other column of the inventory export (year, make, model, ...). */
@@ -22,6 +26,11 @@ export interface RejectedVehicle {
 export interface Credentials {
   username: string;
   password: string;
+  /**
+   * The base32 secret of a TOTP second factor (PORTAL_TOTP_SECRET locally, `totp` in the cloud
+   * secret), for portals that ask for a one-time code; a profile step turns it into the code.
+   */
+  totpSecret?: string;
 }
 
 /** A browser cookie, in the shape Playwright reads and writes. */

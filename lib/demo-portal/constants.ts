@@ -1,8 +1,13 @@
 /** Fixed names and defaults of the demo portal (the dealer-values profile relies on them). */
 
-export const DEMO_CREDENTIALS: Readonly<{ username: string; password: string }> = Object.freeze({
+/**
+ * The demo user. `totpSecret` is the base32 secret of its authenticator (the condition-reports
+ * site asks for a code; the other sites ignore it). Demo values, not secrets.
+ */
+export const DEMO_CREDENTIALS: Readonly<{ username: string; password: string; totpSecret: string }> = Object.freeze({
   username: 'demo',
   password: 'demo-pass',
+  totpSecret: 'KRUGKIDROVUWG2ZAMJZG653OEBTG66BA',
 });
 
 export const SESSION_COOKIE = 'dv_session';

@@ -12,7 +12,8 @@ export interface PortalContext {
   branding: Branding;
   /** Where requireSession sends a request without a live session. */
   loginPath: string;
-  credentials: { username: string; password: string };
+  /** `totpSecret`: the sites that ask for a one-time code check it against this (condition-reports). */
+  credentials: { username: string; password: string; totpSecret?: string };
   stickyFilter: boolean;
   extraCsvRows: ReadonlyArray<Record<string, string>>;
   pageLatencyMs: number;

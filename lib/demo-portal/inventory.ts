@@ -108,6 +108,33 @@ export function generateInventory(count: number, seed: number): DemoVehicle[] {
   return vehicles;
 }
 
+/**
+ * Refs real portals use that a file name cannot hold as they are: what `awkwardRefs: true`
+ * gives the first vehicles. Every character is one the PDF's Helvetica (WinAnsi) can draw.
+ */
+export const AWKWARD_DEMO_REFS: readonly string[] = [
+  'STK-0007/B',
+  ' STK 0099 ',
+  'STK-0150\u00c4',
+  'stk-0042',
+  'STK-0042',
+  '../../etc/passwd',
+  'CON',
+  '.hidden',
+  'back\\slash',
+  'STK 50%#?&',
+  'Stra\u00dfe-12',
+];
+
+/** The inventory with its first vehicles' refs replaced by `refs` (in order; the rest keep theirs). */
+export function withRefs(vehicles: DemoVehicle[], refs: readonly string[]): DemoVehicle[] {
+  if (new Set(refs).size !== refs.length) throw new Error('awkwardRefs: refs must be distinct');
+  const taken = new Set(vehicles.slice(refs.length).map((v) => v.ref));
+  const clash = refs.find((r) => taken.has(r));
+  if (clash !== undefined) throw new Error(`awkwardRefs: ${JSON.stringify(clash)} is already a ref of the inventory`);
+  return vehicles.map((v, i) => (i < refs.length ? { ...v, ref: refs[i]! } : v));
+}
+
 export interface InventoryFilter {
   /** 'All' or one of STATUSES. */
   status: string;

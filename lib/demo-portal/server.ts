@@ -1,3 +1,4 @@
+import { AWKWARD_DEMO_REFS, withRefs } from './inventory.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InputError } from '../core/errors.js';
@@ -101,7 +102,8 @@ export async function startDemoPortal(options: DemoPortalOptions = {}): Promise<
   const faultSpec = normalizeFaults(options.faults);
   const site = getDemoSite(options.site ?? 'dealer-values');
 
-  const inventory = site.inventory(vehicles, seed);
+  const awkward = options.awkwardRefs === true ? AWKWARD_DEMO_REFS : options.awkwardRefs || [];
+  const inventory = withRefs(site.inventory(vehicles, seed), awkward);
   const stats = new Stats();
   const sessions = new SessionRegistry((reason) => (stats.c.sessionsEnded[reason] += 1));
   const closing = new AbortController();

@@ -30,8 +30,10 @@ export interface FaultSpec {
  * `dealer-values`: CSRF login, license, inventory CSV export, a download control per vehicle.
  * `window-sticker`: two-step sign-in, a paginated grid with sticky filters (no export), and a
  * "Window sticker" control per vehicle that opens the PDF in a new tab; a few VINs fail their check digit.
+ * `condition-reports`: sign-in in an iframe plus a TOTP code, terms behind a checkbox, a cursor-paged
+ * JSON feed, reports prepared as jobs and fetched once through one-time links, awkward stock numbers.
  */
-export type DemoSite = 'dealer-values' | 'window-sticker';
+export type DemoSite = 'dealer-values' | 'window-sticker' | 'condition-reports';
 
 export interface DemoPortalOptions {
   /** Default 'dealer-values'. */
@@ -51,11 +53,18 @@ export interface DemoPortalOptions {
   /** A spec string like `5xx=0.05,hang=0.01,expire=200` or a FaultSpec. */
   faults?: string | FaultSpec;
   /** Default DEMO_CREDENTIALS. */
-  credentials?: { username: string; password: string };
+  credentials?: { username: string; password: string; totpSecret?: string };
   /** Default true: the user's saved filter hides part of the inventory until cleared. */
   stickyFilter?: boolean;
   /** Appended verbatim (by header name) to the CSV export (dealer-values only); tests use it for bad refs. */
   extraCsvRows?: Array<Record<string, string>>;
+  /**
+   * Default false: every ref is an 8-digit number. `true` gives the first vehicles the awkward
+   * refs of AWKWARD_DEMO_REFS (a slash, surrounding spaces, a non-ASCII letter, case-only
+   * twins, a traversal, a device name...), an array gives them these refs; the portal serves
+   * their pages and PDFs like any other.
+   */
+  awkwardRefs?: boolean | readonly string[];
 }
 
 export interface DemoVehicle {

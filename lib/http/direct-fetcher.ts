@@ -57,13 +57,15 @@ export class DirectFetcher {
 
   /** The HttpGet port, bound to this client. */
   readonly get: HttpGet = async (req: HttpGetRequest): Promise<HttpGetAnswer> => {
-    const headers: Record<string, string> = { accept: 'application/pdf,*/*;q=0.8', 'user-agent': this.#userAgent };
+    const headers: Record<string, string> = { accept: 'application/pdf,*/*;q=0.8', ...req.headers, 'user-agent': this.#userAgent };
+    const method = req.method ?? 'GET';
     const cookie = cookieHeader(req.url, req.cookies);
     if (cookie) headers.cookie = cookie;
     try {
       const { statusCode, headers: answer, body } = await request(req.url, {
-        method: 'GET',
+        method,
         headers,
+        ...(req.body === undefined ? {} : { body: req.body }),
         dispatcher: this.#agent,
         // headersTimeout/bodyTimeout are idle timers; this bounds the whole request (a body that trickles).
         signal: AbortSignal.timeout(req.timeoutMs),
@@ -72,11 +74,13 @@ export class DirectFetcher {
       const result: HttpGetAnswer = { status: statusCode, body: bytes };
       const location = first(answer.location);
       const retryAfter = first(answer['retry-after']);
+      const contentType = first(answer['content-type']);
+      if (contentType !== undefined) result.contentType = contentType;
       if (location !== undefined) result.location = location;
       if (retryAfter !== undefined) result.retryAfter = retryAfter;
       return result;
     } catch (error) {
-      throw httpFailure(error, `GET ${req.url.pathname}`, req.timeoutMs);
+      throw httpFailure(error, `${method} ${req.url.pathname}`, req.timeoutMs);
     }
   };
 

@@ -1,3 +1,4 @@
+import { documentName } from '../core/file-name.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { attemptPolicy } from '../core/attempt/index.js';
@@ -218,6 +219,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
       status,
       stopReason: result.stopReason,
       output: folder,
+      ...runSelection(store, runId),
     });
     await writeFileAtomic(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     await writeFileAtomic(join(folder, 'report.html'), renderReportHtml(report));
@@ -284,6 +286,7 @@ async function registerInventory(
   for (const warning of inventory.warnings) options.log(`inventory: ${warning}`);
   await store.register(runId, inventory.vehicles);
   if (inventory.skipped.length) await store.registerSkipped(runId, inventory.skipped);
+  if (inventory.selection) store.setRunOptions(runId, { selection: inventory.selection });
   options.log(`inventory: ${inventory.vehicles.length} vehicles to download, ${inventory.skipped.length} rejected`);
 }
 
@@ -301,15 +304,16 @@ async function adoptStoredDocuments(
   const onDisk = new Set(readdirSync(folder).filter((f) => f.endsWith('.pdf') && !f.startsWith('.')));
   let adopted = 0;
   for (const row of await store.list(runId)) {
-    if (row.status === VehicleStatus.DONE || row.status === VehicleStatus.SKIPPED || !onDisk.has(`${row.ref}.pdf`)) continue;
-    const bytes = await documents.get(runId, row.ref);
+    const name = documentName(row);
+    if (row.status === VehicleStatus.DONE || row.status === VehicleStatus.SKIPPED || !onDisk.has(name.file)) continue;
+    const bytes = await documents.get(runId, name);
     if (!bytes) continue;
     try {
       const verified = await verifier.verify(bytes, row);
       await store.markDone(runId, row.ref, {
         bytes: verified.bytes.length,
         sha256: verified.sha256,
-        storageKey: documents.keyFor(runId, row.ref),
+        storageKey: documents.keyFor(runId, name),
         attempts: Math.max(1, row.attempts),
       });
       adopted += 1;
@@ -318,4 +322,11 @@ async function adoptStoredDocuments(
     }
   }
   return adopted;
+}
+
+/** What --limit selected when the run was created (kept in the run's options, so a resumed run reports it too). */
+function runSelection(store: SqliteStore, runId: string): { selection?: { limit: number; inventory: number } } {
+  const selection = store.getRun(runId)?.options.selection as { limit?: unknown; inventory?: unknown } | undefined;
+  if (typeof selection?.limit !== 'number' || typeof selection.inventory !== 'number') return {};
+  return { selection: { limit: selection.limit, inventory: selection.inventory } };
 }

@@ -1,3 +1,4 @@
+import { documentName } from '../core/file-name.js';
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -56,8 +57,8 @@ export interface PullOptions {
 }
 
 /**
- * Download a run's PDFs: every DONE tracking row's `runs/<runId>/pdfs/<ref>.pdf` to
- * `<dir>/<ref>.pdf`, `concurrency` at once. Resumable: a local file whose sha256 equals the
+ * Download a run's PDFs: every DONE tracking row's `runs/<runId>/pdfs/<file name>` to
+ * `<dir>/<file name>` (the row's file name, the one a local run writes), `concurrency` at once. Resumable: a local file whose sha256 equals the
  * row's recorded sha256 is kept. Each download is hashed while it streams to a temp file and
  * only renamed over the final name when it matches the recorded sha256 (and the object's
  * `sha256` metadata agrees); anything else is reported per ref and leaves the local file as it was.
@@ -131,9 +132,11 @@ export async function pullRun(options: PullOptions): Promise<PullResult> {
 
 /** One DONE row: kept (local copy matches), downloaded, or replaced (local copy differed). Throws a one-line reason. */
 async function pullOne(ctx: OpsContext, runId: string, row: TrackingRow, dir: string): Promise<'kept' | 'downloaded' | 'replaced'> {
-  // keyFor refuses refs and run ids that could leave runs/<runId>/pdfs/ (or, as a file name, the folder).
-  const key = ctx.documents.keyFor(runId, row.ref);
-  const path = join(dir, `${row.ref}.pdf`);
+  // The run's own file names (the local run's names too); keyFor refuses a name or run id that
+  // could leave runs/<runId>/pdfs/ (or, as a file name, the folder).
+  const name = documentName(row);
+  const key = ctx.documents.keyFor(runId, name);
+  const path = join(dir, name.file);
   if (dirname(path) !== dir) throw new Error(`ref ${JSON.stringify(row.ref)} would land outside ${dir}`);
   const recorded = row.sha256?.toLowerCase();
   if (!recorded || !SHA256_HEX.test(recorded)) throw new Error(`the tracking row has no sha256 to check ${key} against`);

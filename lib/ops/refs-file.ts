@@ -4,8 +4,10 @@ import { validateRef } from '../core/portal/inventory-csv.js';
 
 /**
  * The refs of `fleetpdf cloud start --refs FILE`: one reference number per line; blank lines
- * and lines starting with `#` are ignored. An unsafe or repeated ref is refused with its line
- * number here, before anything is started (the inventory would only skip it).
+ * and lines starting with `#` are ignored, and surrounding whitespace is not part of a ref;
+ * a ref with its own surrounding spaces (or a leading `#`) is written as a JSON string,
+ * `" STK 0099 "`. An unsafe or repeated ref is refused with its line number here, before
+ * anything is started (the inventory would only skip it).
  */
 export async function readRefsFile(path: string): Promise<string[]> {
   let text: string;
@@ -18,9 +20,10 @@ export async function readRefsFile(path: string): Promise<string[]> {
   const refs: string[] = [];
   const firstLine = new Map<string, number>();
   for (const [i, raw] of text.replace(/^\uFEFF/, '').split(/\r?\n/).entries()) {
-    const ref = raw.trim();
-    if (ref === '' || ref.startsWith('#')) continue;
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
     const line = i + 1;
+    const ref = trimmed.startsWith('"') ? jsonString(trimmed, path, line) : trimmed;
     const problem = validateRef(ref);
     if (problem) throw new InputError(`--refs ${path} line ${line}: ${problem}`);
     const seen = firstLine.get(ref);
@@ -30,4 +33,15 @@ export async function readRefsFile(path: string): Promise<string[]> {
   }
   if (refs.length === 0) throw new InputError(`--refs ${path}: no refs in it (one reference number per line)`);
   return refs;
+}
+
+/** A line written as a JSON string: the exact ref, spaces and all. */
+function jsonString(text: string, path: string, line: number): string {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'string') return value;
+  } catch {
+    // reported below
+  }
+  throw new InputError(`--refs ${path} line ${line}: ${text.slice(0, 40)} is not a JSON string (a quoted ref is written "like this")`);
 }

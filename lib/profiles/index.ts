@@ -2,11 +2,13 @@ import { InputError } from '../core/errors.js';
 import type { PortalProfile } from '../core/portal/profile.js';
 import { dealerValues } from './dealer-values.js';
 import { windowSticker } from './window-sticker.js';
+import { conditionReports } from './condition-reports.js';
 
 /** Every shipped profile, by the name `--profile` takes. */
 export const profiles: Readonly<Record<string, PortalProfile>> = {
   [dealerValues.name]: dealerValues,
   [windowSticker.name]: windowSticker,
+  [conditionReports.name]: conditionReports,
 };
 
 export const DEFAULT_PROFILE = dealerValues.name;
@@ -23,4 +25,4 @@ export function getProfile(name: string): PortalProfile {
   return profile;
 }
 
-export { dealerValues, windowSticker };
+export { conditionReports, dealerValues, windowSticker };

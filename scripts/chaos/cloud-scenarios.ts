@@ -8,6 +8,7 @@ import { startAwsEmulators } from '../../harness/emulators/aws-emulators.js';
 import { cloudFixture, getObject, listKeys } from '../../harness/cloud.js';
 import type { OfflineCloudRunResult } from '../../harness/offline-cloud-run.js';
 import type { Scenario, ScenarioOptions, ScenarioResult } from './types.js';
+import { assignFileNames, documentName } from '../../lib/core/file-name.js';
 
 type Measured = Omit<ScenarioResult, 'ok' | 'wallSeconds'>;
 type Fixture = Awaited<ReturnType<typeof cloudFixture>>;
@@ -44,9 +45,10 @@ async function cloudInvariants(env: Fixture, runId: string): Promise<Omit<Measur
   const reasons = new Map<string, number>();
   // Idle, its thread does not hold the process: an early throw below needs no finally.
   const verifier = new PdfVerifier();
+  const names = assignFileNames(env.portal.inventory.map((v) => v.ref));
   for (const vehicle of env.portal.inventory) {
     const row = byRef.get(vehicle.ref);
-    const key = `runs/${runId}/pdfs/${vehicle.ref}.pdf`;
+    const key = `runs/${runId}/pdfs/${names.get(vehicle.ref)}`;
     if (row?.status === VehicleStatus.DONE) {
       if (!keys.has(key)) {
         lost += 1;
@@ -68,7 +70,7 @@ async function cloudInvariants(env: Fixture, runId: string): Promise<Omit<Measur
     }
   }
   await verifier.close();
-  const doneKeys = new Set(rows.filter((r) => r.status === VehicleStatus.DONE).map((r) => `runs/${runId}/pdfs/${r.ref}.pdf`));
+  const doneKeys = new Set(rows.filter((r) => r.status === VehicleStatus.DONE).map((r) => `runs/${runId}/pdfs/${documentName(r).file}`));
   const extra = [...keys].filter((k) => !doneKeys.has(k));
   for (const k of extra.slice(0, 5)) details.push(`extra object ${k}`);
   const top = [...reasons.entries()].sort((a, b) => b[1] - a[1])[0];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { PdfVerifier } from '../../lib/core/verify/index.js';
 import type { DemoVehicle } from '../../lib/demo-portal/index.js';
+import { assignFileNames } from '../../lib/core/file-name.js';
 
 export interface InvariantInput {
   /** The --out folder (holds fleetpdf.db and the run folders). */
@@ -87,9 +88,11 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
 
   // Idle, its thread does not hold the process: an early throw below needs no finally.
   const verifier = new PdfVerifier();
+  // The run's file names (lib/core/file-name.ts): `<ref>.pdf` for a plain ref.
+  const names = assignFileNames(input.inventory.map((v) => v.ref));
   for (const vehicle of input.inventory) {
     const row = byRef.get(vehicle.ref);
-    const file = `${vehicle.ref}.pdf`;
+    const file = names.get(vehicle.ref)!;
     const accounted =
       row !== undefined &&
       ((row.status === 'DONE' && pdfs.has(file)) || (row.status === 'FAILED' && Boolean(row.error_reason?.trim())) || row.status === 'SKIPPED');
@@ -109,8 +112,8 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
 
   await verifier.close();
 
-  // A stored file that is not exactly one inventory ref's `<ref>.pdf` is a second copy of something.
-  const expected = new Set(input.inventory.map((v) => `${v.ref}.pdf`));
+  // A stored file that is not exactly one inventory ref's file name is a second copy of something.
+  const expected = new Set(names.values());
   for (const file of pdfs) {
     if (!expected.has(file)) {
       result.duplicates += 1;

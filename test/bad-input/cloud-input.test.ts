@@ -41,8 +41,9 @@ describe('malformed SQS message bodies and state machine input of the wrong shap
     ['JSON but not an object', '"VAL-1"', /vehicle message is invalid/],
     ['no ref', JSON.stringify({ runId: RUN_ID }), /vehicle message is invalid: ref: /],
     ['no runId', JSON.stringify({ ref: 'VAL-1' }), /vehicle message is invalid: runId: /],
-    ['ref "../x"', JSON.stringify({ runId: RUN_ID, ref: '../x' }), /vehicle message is invalid: ref: unsafe ref "..\/x"/],
-    ['ref with a slash', JSON.stringify({ runId: RUN_ID, ref: 'a/b' }), /unsafe ref "a\/b": contains "\/"/],
+    ['ref with a control character', JSON.stringify({ runId: RUN_ID, ref: 'a\nb' }), /vehicle message is invalid: ref: unsafe ref "a\\nb": contains a control character/],
+    ['file "../x.pdf"', JSON.stringify({ runId: RUN_ID, ref: '../x', file: '../x.pdf' }), /vehicle message is invalid: file: "..\/x.pdf" is not a file name fleetpdf makes/],
+    ['file with a slash', JSON.stringify({ runId: RUN_ID, ref: 'a/b', file: 'a/b.pdf' }), /file: "a\/b.pdf"/],
     ['runId "../x"', JSON.stringify({ runId: '../x', ref: 'VAL-1' }), /vehicle message is invalid: runId: /],
     ['a VIN that is too long', JSON.stringify({ runId: RUN_ID, ref: 'VAL-1', vin: 'X'.repeat(40) }), /vin/],
   ];
@@ -76,7 +77,7 @@ describe('malformed SQS message bodies and state machine input of the wrong shap
     const event: SQSEvent = {
       Records: [
         record('good', JSON.stringify({ runId: RUN_ID, ref })),
-        record('bad', JSON.stringify({ runId: RUN_ID, ref: '../../escape' })),
+        record('bad', JSON.stringify({ runId: RUN_ID, ref: '../../escape', file: '../../escape.pdf' })),
       ],
     };
     const response = await env.handlers.downloader(event, lambdaContext('Downloader'));

@@ -74,13 +74,13 @@ describe('fleetpdf cloud (CLI end to end against the stand-ins)', () => {
     expect(fx.sfn.calls).toHaveLength(before);
   });
 
-  it('start: an unsafe ref in the refs file starts nothing', async () => {
+  it('start: a ref that cannot be downloaded in the refs file starts nothing', async () => {
     const refs = join(dir, 'bad-refs.txt');
-    writeFileSync(refs, 'C0001\n../../etc/passwd\n');
+    writeFileSync(refs, 'C0001\n"bad\\tref"\n');
     const before = fx.sfn.executions().length;
     const r = await cli(['start', '--refs', refs]);
     expect(r.code).toBe(ExitCode.BAD_INPUT);
-    expect(errorLines(r)).toEqual([`fleetpdf: error: --refs ${refs} line 2: unsafe ref "../../etc/passwd": contains "/"`]);
+    expect(errorLines(r)).toEqual([`fleetpdf: error: --refs ${refs} line 2: unsafe ref "bad\\tref": contains a control character`]);
     expect(fx.sfn.executions()).toHaveLength(before);
   });
 
@@ -118,7 +118,7 @@ describe('fleetpdf cloud (CLI end to end against the stand-ins)', () => {
 
   it('pull: a damaged S3 object is an error line and exit 1; the good ones are pulled', async () => {
     await fx.resources.clients.s3.send(
-      new PutObjectCommand({ Bucket: fx.resources.bucket, Key: S3Keys.pdf(runId, 'C0002'), Body: Buffer.from('%PDF-1.7 damaged') }),
+      new PutObjectCommand({ Bucket: fx.resources.bucket, Key: S3Keys.pdf(runId, 'C0002.pdf'), Body: Buffer.from('%PDF-1.7 damaged') }),
     );
     const to = join(dir, 'pulled-damaged');
     const r = await cli(['pull', '--to', to]);

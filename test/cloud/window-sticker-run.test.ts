@@ -38,7 +38,7 @@ describe('the window-sticker profile in the offline cloud run (PROFILE=window-st
     expect(stored).toMatchObject({ profile: 'window-sticker', total_inventory: 20, succeeded: 18, failed: 0, skipped: 2 });
     const manifest = (await getObject(env.resources, final.report!.manifestKey)).toString('utf8');
     for (const vehicle of broken) {
-      expect(manifest).toMatch(new RegExp(`^${vehicle.ref},SKIPPED,.*wrong VIN check digit: VIN ${vehicle.vin}`, 'm'));
+      expect(manifest).toMatch(new RegExp(`^${vehicle.ref},,SKIPPED,.*wrong VIN check digit: VIN ${vehicle.vin}`, 'm'));
     }
     expect(env.portal.stats().logins).toBe(1);
     expect(env.portal.stats().pdfRequests).toBe(18);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DoneRecord, Tracker } from '../../lib/core/ports.js';
 import { VehicleStatus } from '../../lib/core/types.js';
 import { manualClock, vehicles, type ManualClock } from '../helpers/factories.js';
+import { refusedLineKey } from '../../lib/core/row-key.js';
 
 export interface TrackerFixture {
   tracker: Tracker;
@@ -51,6 +52,17 @@ export function trackerContract(name: string, setup: TrackerSetup): void {
       expect(await tracker.get(run, 'B')).toEqual({ runId: run, ref: 'B', status: 'PENDING', attempts: 0, updatedAt: clock.now() });
       expect(await tracker.get(run, 'C')).toBeUndefined();
       expect(await tracker.get(newRun(), 'A')).toBeUndefined();
+    });
+
+    it('keeps awkward refs exactly, each with its file name, and a name once given stays on register again', async () => {
+      const run = newRun();
+      const refs = [' STK 0099 ', 'STK-0007/B', 'STK-0150\u00c4', 'stk-1', 'STK-1', '../../etc/passwd', refusedLineKey(7, 'STK-1')];
+      const files = refs.map((ref, i) => `F${i}~abcdef.pdf`);
+      expect(await tracker.register(run, refs.map((ref, i) => ({ ref, file: files[i]! })))).toBe(refs.length);
+      for (const [i, ref] of refs.entries()) expect(await tracker.get(run, ref), ref).toMatchObject({ ref, file: files[i], status: 'PENDING' });
+      expect((await tracker.list(run)).map((r) => r.ref).sort()).toEqual([...refs].sort());
+      expect(await tracker.register(run, [{ ref: 'stk-1', file: 'other.pdf' }])).toBe(0);
+      expect((await tracker.get(run, 'stk-1'))?.file).toBe(files[3]);
     });
 
     it('registers 2,000 refs, then only the new ones, and counts them per run', async () => {

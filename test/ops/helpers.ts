@@ -7,6 +7,7 @@ import { openOps, type OpsContext } from '../../lib/ops/context.js';
 import { startCloudFormation, type CloudFormationStandIn } from '../../harness/emulators/cloudformation.js';
 import { createCloudResources, type CloudResources } from '../emulators/aws-env.js';
 import { startStepFunctions, type StepFunctionsStandIn } from '../../harness/emulators/step-functions.js';
+import { documentName } from '../../lib/core/file-name.js';
 
 /**
  * A "deployed stack" for `fleetpdf cloud` tests: fresh emulated resources (dynalite, SQS, S3),
@@ -85,7 +86,7 @@ export async function seedRun(fixture: OpsFixture, runId: string, refs: string[]
     refs.slice(0, done).map(async (ref) => {
       const body = pdfBody(ref);
       const sha = sha256(body);
-      const storageKey = await fixture.documents.put(runId, ref, body, sha);
+      const storageKey = await fixture.documents.put(runId, documentName({ ref }), body, sha);
       await fixture.tracker.markDone(runId, ref, { bytes: body.length, sha256: sha, storageKey, attempts: 1 });
       bodies.set(ref, body);
     }),

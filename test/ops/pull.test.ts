@@ -11,6 +11,7 @@ import { openOps, type OpsContext } from '../../lib/ops/context.js';
 import { pullRun } from '../../lib/ops/pull.js';
 import { useEmulators } from '../emulators/aws-env.js';
 import { opsFixture, seedRun, sha256, type OpsFixture } from './helpers.js';
+import { assignFileNames } from '../../lib/core/file-name.js';
 
 useEmulators();
 
@@ -71,7 +72,7 @@ describe('pullRun: resumable, parallel, every PDF checked against its recorded s
   });
 
   it('reports an S3 object that does not match its recorded sha256, and writes nothing for it', async () => {
-    const key = S3Keys.pdf(RUN, 'P0004');
+    const key = S3Keys.pdf(RUN, 'P0004.pdf');
     // Bit rot: different bytes under the same key, its metadata still claiming the recorded sha256.
     await fx.resources.clients.s3.send(
       new PutObjectCommand({ Bucket: fx.resources.bucket, Key: key, Body: Buffer.from('%PDF-1.7 tampered'), Metadata: { sha256: sha256(bodies.get('P0004')!) } }),
@@ -95,9 +96,9 @@ describe('pullRun: resumable, parallel, every PDF checked against its recorded s
     const more = await seedRun(fx, runId, ['Q1', 'Q2', 'Q3']);
     const other = Buffer.from('%PDF-1.7 another document');
     await fx.resources.clients.s3.send(
-      new PutObjectCommand({ Bucket: fx.resources.bucket, Key: S3Keys.pdf(runId, 'Q1'), Body: other, Metadata: { sha256: sha256(other) } }),
+      new PutObjectCommand({ Bucket: fx.resources.bucket, Key: S3Keys.pdf(runId, 'Q1.pdf'), Body: other, Metadata: { sha256: sha256(other) } }),
     );
-    await fx.resources.clients.s3.send(new DeleteObjectCommand({ Bucket: fx.resources.bucket, Key: S3Keys.pdf(runId, 'Q2') }));
+    await fx.resources.clients.s3.send(new DeleteObjectCommand({ Bucket: fx.resources.bucket, Key: S3Keys.pdf(runId, 'Q2.pdf') }));
     const to = join(dir, runId);
     const result = await pullRun({ ctx, runId, dir: to, concurrency: 4 });
     expect(result.errors).toEqual([
@@ -108,20 +109,33 @@ describe('pullRun: resumable, parallel, every PDF checked against its recorded s
     expect(readFileSync(join(to, 'Q3.pdf')).equals(more.get('Q3')!)).toBe(true);
   });
 
-  it('refuses a tracking row whose ref would leave the folder or the S3 prefix', async () => {
+  it('refuses a tracking row whose file name would leave the folder or the S3 prefix', async () => {
     const runId = '2026-11-23-pull03';
     await seedRun(fx, runId, ['OK1']);
     const db = documentClient(fx.resources.clients.dynamodb);
     await db.send(
       new PutCommand({
         TableName: fx.resources.trackingTable,
-        Item: { runId, ref: '../../escape', status: 'DONE', attempts: 1, updatedAt: Date.now(), sha256: sha256('x'), storageKey: 'x' },
+        Item: { runId, ref: 'X1', file: '../../escape.pdf', status: 'DONE', attempts: 1, updatedAt: Date.now(), sha256: sha256('x'), storageKey: 'x' },
       }),
     );
     const to = join(dir, runId);
     const result = await pullRun({ ctx, runId, dir: to, concurrency: 2 });
-    expect(result.errors).toEqual([{ ref: '../../escape', message: expect.stringMatching(/unsafe ref/) }]);
+    expect(result.errors).toEqual([{ ref: 'X1', message: expect.stringMatching(/file name "\.\.\/\.\.\/escape\.pdf" .*is not one fleetpdf makes/) }]);
     expect(readdirSync(to)).toEqual(['OK1.pdf']);
+    expect(readdirSync(dir)).not.toContain('escape.pdf');
+  });
+
+  it('writes awkward refs under the file names the run gave them (as the local run names them), inside the folder', async () => {
+    const runId = '2026-11-23-pull04';
+    const refs = ['../../escape', 'STK-0007/B', ' STK 0099 ', 'STK-0150\u00c4', 'CON'];
+    const seeded = await seedRun(fx, runId, refs);
+    const to = join(dir, runId);
+    const result = await pullRun({ ctx, runId, dir: to, concurrency: 2 });
+    expect(result).toMatchObject({ downloaded: refs.length, failed: 0 });
+    const names = assignFileNames(refs);
+    expect(readdirSync(to).sort()).toEqual([...names.values()].sort());
+    for (const ref of refs) expect(readFileSync(join(to, names.get(ref)!)).equals(seeded.get(ref)!), ref).toBe(true);
     expect(readdirSync(dir)).not.toContain('escape.pdf');
   });
 

@@ -59,11 +59,17 @@ describe('--refs FILE: one ref per line', () => {
     expect(await readRefsFile(file('ok.txt', '\uFEFF# refs to retry\r\nA1\r\n\r\n  B2  \r\n# done\r\nC3'))).toEqual(['A1', 'B2', 'C3']);
   });
 
+  it('keeps awkward refs as they are, and a JSON-quoted line exactly (surrounding spaces and all)', async () => {
+    const text = 'STK-0007/B\n../../etc/passwd\n" STK 0099 "\n"#not-a-comment"\nSTK-0150\u00c4\n';
+    expect(await readRefsFile(file('awkward.txt', text))).toEqual(['STK-0007/B', '../../etc/passwd', ' STK 0099 ', '#not-a-comment', 'STK-0150\u00c4']);
+  });
+
   it.each([
-    ['unsafe.txt', 'A1\n../etc/passwd\n', /line 2: unsafe ref "\.\.\/etc\/passwd": contains "\/"/],
+    ['long.txt', `A1\n${'x'.repeat(201)}\n`, /line 2: unsafe ref "x+\.\.\.": longer than 200 characters \(201\)/],
+    ['control.txt', 'A1\n"a\\u0007b"\n', /line 2: unsafe ref "a\\u0007b": contains a control character/],
+    ['quote.txt', 'A1\n"unclosed\n', /line 2: "unclosed is not a JSON string/],
     ['dup.txt', 'A1\nB2\nA1\n', /line 3: ref A1 repeats line 1/],
     ['empty.txt', '# nothing\n\n', /no refs in it \(one reference number per line\)/],
-    ['csv.txt', 'ref,vin\n', /line 1: unsafe ref "ref,vin": contains ","/],
   ])('refuses %s in one line naming the line', async (name, text, message) => {
     const path = file(name, text);
     await expect(readRefsFile(path)).rejects.toThrow(message);

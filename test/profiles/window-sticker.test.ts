@@ -130,7 +130,7 @@ describe('window-sticker profile end to end (local pipeline, real Chromium)', ()
     expect(readdirSync(folder).filter((f) => f.endsWith('.pdf'))).toHaveLength(27);
     const manifest = readFileSync(join(folder, 'manifest.csv'), 'utf8');
     for (const vehicle of broken) {
-      expect(manifest).toMatch(new RegExp(`^${vehicle.ref},SKIPPED,.*wrong VIN check digit: VIN ${vehicle.vin} has`, 'm'));
+      expect(manifest).toMatch(new RegExp(`^${vehicle.ref},,SKIPPED,.*wrong VIN check digit: VIN ${vehicle.vin} has`, 'm'));
     }
     expect(existsSync(join(folder, 'inventory.csv'))).toBe(true);
 

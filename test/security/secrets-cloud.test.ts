@@ -26,6 +26,8 @@ useEmulators();
 
 const PASSWORD = 'Kp9-cloud-SECURITY-pw-7e30aa';
 const WRONG_PASSWORD = 'Mv2-cloud-WRONG-pw-1c55d3';
+/** A TOTP secret in the cloud secret (dealer-values asks for no code: it is loaded, and must go nowhere). */
+const TOTP_SECRET = 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXEZ3U';
 
 describe('cloud run: no password or session cookie in logs, reports or tracking rows', () => {
   let env: Awaited<ReturnType<typeof cloudFixture>>;
@@ -37,7 +39,7 @@ describe('cloud run: no password or session cookie in logs, reports or tracking 
 
   beforeAll(async () => {
     const credentials = { username: 'demo', password: PASSWORD };
-    env = await cloudFixture('security', { vehicles: 8, credentials, faults: 'expire=10' }, { visibilityTimeoutSecs: 2, secretValue: credentials });
+    env = await cloudFixture('security', { vehicles: 8, credentials, faults: 'expire=10' }, { visibilityTimeoutSecs: 2, secretValue: { ...credentials, totp: TOTP_SECRET } });
     proxy = await startRecordingProxy(env.portal.url);
     handlers = env.container({ PORTAL_URL: proxy.url }).handlers;
     logger.setLogLevel('DEBUG');
@@ -109,12 +111,12 @@ describe('cloud run: no password or session cookie in logs, reports or tracking 
       ['tracking table', JSON.stringify(tracking.Items)],
       ...objects,
     ];
-    expect(findLeaks(sources, [PASSWORD, ...cookies])).toEqual([]);
+    expect(findLeaks(sources, [PASSWORD, TOTP_SECRET, ...cookies])).toEqual([]);
   }, 120_000);
 
   it('a login with a wrong password fails with a message that does not quote it', async () => {
     await env.resources.clients.secrets.send(
-      new PutSecretValueCommand({ SecretId: env.resources.secretId, SecretString: JSON.stringify({ username: 'demo', password: WRONG_PASSWORD }) }),
+      new PutSecretValueCommand({ SecretId: env.resources.secretId, SecretString: JSON.stringify({ username: 'demo', password: WRONG_PASSWORD, totp: TOTP_SECRET }) }),
     );
     // A new container: no cached credentials, no cached clients.
     const fresh = env.container({ PORTAL_URL: proxy.url }).handlers;
@@ -132,7 +134,7 @@ describe('cloud run: no password or session cookie in logs, reports or tracking 
         ['error', `${error!.name} ${error!.message} ${error!.stack ?? ''} ${JSON.stringify(error)} ${String((error as { cause?: unknown }).cause ?? '')}`],
         ['logs', captured.slice(before).join('')],
       ],
-      [WRONG_PASSWORD, PASSWORD, ...proxy.cookieValues()],
+      [WRONG_PASSWORD, PASSWORD, TOTP_SECRET, ...proxy.cookieValues()],
     );
     expect(leaks).toEqual([]);
   }, 60_000);

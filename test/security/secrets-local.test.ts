@@ -96,6 +96,56 @@ describe('local run: no password or session cookie in any output', () => {
   });
 });
 
+describe('local run with a TOTP second factor: the secret is in no output', () => {
+  const TOTP_SECRET = 'ONSWG4TFOQQHI33UOAQHGZLDOJSXIIDY';
+  const OTHER_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+  let portal: DemoPortal;
+  let proxy: RecordingProxy;
+  beforeAll(async () => {
+    portal = await startDemoPortal({ site: 'condition-reports', vehicles: 6, credentials: { username: 'demo', password: PASSWORD, totpSecret: TOTP_SECRET }, faults: 'expire=12' });
+    proxy = await startRecordingProxy(portal.url);
+  }, 60_000);
+  afterAll(async () => {
+    await proxy?.close();
+    await portal?.close();
+  });
+  const args = (out: string) => [...cliArgs(proxy, out), '--profile', 'condition-reports'];
+
+  it('a run that signs in with codes (several logins) leaks neither the TOTP secret nor the password', async () => {
+    const dir = tempDir();
+    try {
+      const result = await runCli(args(dir.path), { PORTAL_USER: 'demo', PORTAL_PASS: PASSWORD, PORTAL_TOTP_SECRET: TOTP_SECRET });
+      expect(result.code, result.stderr).toBe(0);
+      expect(portal.stats().logins).toBeGreaterThan(1);
+      expect(findLeaks(everything(result, dir.path), [TOTP_SECRET, PASSWORD, ...proxy.cookieValues()])).toEqual([]);
+    } finally {
+      dir.cleanup();
+    }
+  }, 120_000);
+
+  it('a wrong secret (the code is refused) stops the run with exit 3 and quotes no secret', async () => {
+    const dir = tempDir();
+    try {
+      const result = await runCli(args(dir.path), { PORTAL_USER: 'demo', PORTAL_PASS: PASSWORD, PORTAL_TOTP_SECRET: OTHER_SECRET });
+      expect(result.code).toBe(3);
+      expect(findLeaks(everything(result, dir.path), [OTHER_SECRET, TOTP_SECRET, PASSWORD])).toEqual([]);
+    } finally {
+      dir.cleanup();
+    }
+  }, 120_000);
+
+  it('no secret at all: exit 3 with the one line that says what to set', async () => {
+    const dir = tempDir();
+    try {
+      const result = await runCli(args(dir.path), { PORTAL_USER: 'demo', PORTAL_PASS: PASSWORD });
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain('no TOTP secret is configured: set PORTAL_TOTP_SECRET');
+    } finally {
+      dir.cleanup();
+    }
+  }, 120_000);
+});
+
 describe('local run: a portal URL with user info', () => {
   it('is refused, or at least its password is stored nowhere', async () => {
     const portal = await startDemoPortal({ vehicles: 2 });

@@ -69,6 +69,7 @@ export class DynamoTracker implements Tracker {
     for (const v of unique.values()) {
       if (known.has(v.ref)) continue;
       const item: TrackingItem = { runId, ref: v.ref, status: VehicleStatus.PENDING, attempts: 0, updatedAt: now };
+      if (v.file !== undefined) item.file = v.file;
       if (v.vin !== undefined) item.vin = v.vin;
       items.push(item);
     }

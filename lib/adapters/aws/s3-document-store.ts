@@ -1,21 +1,22 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { InputError, VehicleFailedError } from '../../core/errors.js';
-import type { DocumentStore } from '../../core/ports.js';
-import { validateRef } from '../../core/portal/inventory-csv.js';
-import { PDF_CONTENT_TYPE, RunIdSchema, S3Keys, SHA256_METADATA_KEY } from '../../contracts/index.js';
+import { InputError } from '../../core/errors.js';
+import { assertSafeFileName } from '../../core/file-name.js';
+import type { DocumentName, DocumentStore } from '../../core/ports.js';
+import { encodeRefMetadata, PDF_CONTENT_TYPE, REF_METADATA_KEY, RunIdSchema, S3Keys, SHA256_METADATA_KEY } from '../../contracts/index.js';
 import { awsErrorName } from './aws-errors.js';
 import type { S3DocumentStoreOptions, StoredPdf } from './types.js';
 
 const PDF_SUFFIX = '.pdf';
 
 /**
- * Verified PDFs as `runs/<runId>/pdfs/<ref>.pdf` in the PDF bucket, with `ContentType:
- * application/pdf`, the sha256 (hex) as user metadata `sha256`, and `ChecksumSHA256` so S3
- * refuses a body that does not match it. A PutObject is atomic: a reader sees the whole old
- * object, the whole new one, or none. Refs and run ids are checked before they become keys
- * (the inventory rules of validateRef; a run id as RunIdSchema allows), so no key can
- * leave `runs/<runId>/pdfs/`.
+ * Verified PDFs as `runs/<runId>/pdfs/<file name>` in the PDF bucket (the run folder's names,
+ * lib/core/file-name.ts), with `ContentType: application/pdf`, the sha256 (hex) as user
+ * metadata `sha256`, the exact ref percent-encoded as user metadata `ref`, and
+ * `ChecksumSHA256` so S3 refuses a body that does not match it. A PutObject is atomic: a
+ * reader sees the whole old object, the whole new one, or none. File names and run ids are
+ * checked before they become keys (isSafeFileName; a run id as RunIdSchema allows), so no key
+ * can leave `runs/<runId>/pdfs/`.
  */
 export class S3DocumentStore implements DocumentStore {
   readonly bucket: string;
@@ -28,14 +29,14 @@ export class S3DocumentStore implements DocumentStore {
     this.#checksum = options.checksum ?? true;
   }
 
-  keyFor(runId: string, ref: string): string {
+  keyFor(runId: string, name: DocumentName): string {
     assertSafeRunId(runId);
-    assertSafeRef(ref);
-    return S3Keys.pdf(runId, ref);
+    assertSafeFileName(name.file, name.ref);
+    return S3Keys.pdf(runId, name.file);
   }
 
-  async put(runId: string, ref: string, bytes: Buffer, sha256: string): Promise<string> {
-    const key = this.keyFor(runId, ref);
+  async put(runId: string, name: DocumentName, bytes: Buffer, sha256: string): Promise<string> {
+    const key = this.keyFor(runId, name);
     const digest = createHash('sha256').update(bytes).digest();
     if (digest.toString('hex') !== sha256.toLowerCase()) {
       // A caller bug, never a portal problem: refuse rather than store a hash that lies.
@@ -48,15 +49,15 @@ export class S3DocumentStore implements DocumentStore {
         Body: bytes,
         ContentType: PDF_CONTENT_TYPE,
         ContentLength: bytes.length,
-        Metadata: { [SHA256_METADATA_KEY]: digest.toString('hex') },
+        Metadata: { [SHA256_METADATA_KEY]: digest.toString('hex'), [REF_METADATA_KEY]: encodeRefMetadata(name.ref) },
         ...(this.#checksum ? { ChecksumSHA256: digest.toString('base64') } : {}),
       }),
     );
     return key;
   }
 
-  async get(runId: string, ref: string): Promise<Buffer | undefined> {
-    const bytes = await this.getObject(this.keyFor(runId, ref));
+  async get(runId: string, name: DocumentName): Promise<Buffer | undefined> {
+    const bytes = await this.getObject(this.keyFor(runId, name));
     return bytes?.body;
   }
 
@@ -92,8 +93,7 @@ export class S3DocumentStore implements DocumentStore {
   /** Every PDF stored for a run (ListObjectsV2, paginated), in key order. */
   async listPdfs(runId: string): Promise<StoredPdf[]> {
     assertSafeRunId(runId);
-    // `runs/<runId>/pdfs/`, derived from the contract's key so the two cannot drift apart.
-    const prefix = S3Keys.pdf(runId, '').slice(0, -PDF_SUFFIX.length);
+    const prefix = S3Keys.pdfPrefix(runId);
     const pdfs: StoredPdf[] = [];
     let token: string | undefined;
     do {
@@ -103,9 +103,9 @@ export class S3DocumentStore implements DocumentStore {
       for (const object of out.Contents ?? []) {
         const key = object.Key;
         if (!key?.endsWith(PDF_SUFFIX)) continue;
-        const ref = key.slice(prefix.length, -PDF_SUFFIX.length);
-        if (ref === '' || ref.includes('/')) continue;
-        const pdf: StoredPdf = { ref, key, size: object.Size ?? 0 };
+        const file = key.slice(prefix.length);
+        if (file === PDF_SUFFIX || file.includes('/')) continue;
+        const pdf: StoredPdf = { file, key, size: object.Size ?? 0 };
         if (object.LastModified) pdf.lastModified = object.LastModified;
         pdfs.push(pdf);
       }
@@ -113,11 +113,6 @@ export class S3DocumentStore implements DocumentStore {
     } while (token);
     return pdfs;
   }
-}
-
-function assertSafeRef(ref: string): void {
-  const problem = ref !== ref.trim() ? `unsafe ref ${JSON.stringify(ref.slice(0, 70))}: surrounding whitespace` : validateRef(ref);
-  if (problem) throw new VehicleFailedError(`${problem}; it cannot be an S3 key`, 'unsafe_ref');
 }
 
 function assertSafeRunId(runId: string): void {

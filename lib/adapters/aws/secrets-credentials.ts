@@ -11,7 +11,7 @@ const FORBIDDEN = new Set(['AccessDeniedException', 'AccessDenied', 'Unrecognize
 
 /**
  * The portal credentials, from a Secrets Manager secret holding
- * `{"username": "...", "password": "..."}`. A value is reused for `cacheMs` (one GetSecretValue
+ * `{"username": "...", "password": "...", "totp": "<base32 TOTP secret, optional>"}`. A value is reused for `cacheMs` (one GetSecretValue
  * per warm container every 5 minutes, however many vehicles it handles); concurrent callers
  * share one request. Every way the secret can be unusable is a one-line CriticalError that
  * says what to do; the credentials themselves never appear in a message.
@@ -81,8 +81,10 @@ function parseCredentials(secretString: string | undefined): Credentials | strin
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return 'is not a JSON object (expected {"username": "...", "password": "..."})';
   }
-  const { username, password } = value as Record<string, unknown>;
+  const { username, password, totp } = value as Record<string, unknown>;
   if (typeof username !== 'string' || username.trim() === '') return 'has no "username"';
   if (typeof password !== 'string' || password === '') return 'has no "password"';
-  return { username, password };
+  // Optional: the TOTP secret of a portal that asks for a one-time code.
+  if (totp !== undefined && (typeof totp !== 'string' || totp.trim() === '')) return 'has a "totp" that is not a non-empty string';
+  return typeof totp === 'string' ? { username, password, totpSecret: totp.trim() } : { username, password };
 }

@@ -10,6 +10,7 @@ import {
 import pLimit from 'p-limit';
 import { firstLine, InputError, TransientError } from '../../core/errors.js';
 import { RunIdSchema, VehicleMessageSchema, type VehicleMessage } from '../../contracts/index.js';
+import { isSafeFileName } from '../../core/file-name.js';
 import { validateRef } from '../../core/portal/inventory-csv.js';
 import { retryDelayMs, sleep } from './aws-errors.js';
 import { DEFAULT_SEND_BASE_DELAY_MS, DEFAULT_SEND_MAX_TRIES, DEFAULT_SEND_PARALLEL_BATCHES, SQS_BATCH_SIZE } from './constants.js';
@@ -22,7 +23,7 @@ interface Unsent {
 }
 
 /**
- * The vehicle queue of the cloud shape: one `{runId, ref, vin}` JSON message per vehicle.
+ * The vehicle queue of the cloud shape: one `{runId, ref, file, vin}` JSON message per vehicle.
  * `sendVehicles` sends SendMessageBatch calls of 10, a few in flight at once, and retries
  * only the entries a partial failure names (with backoff), so a run of 20,000 vehicles is
  * enqueued in about 2,000 calls and no message is sent twice by the adapter itself.
@@ -176,10 +177,13 @@ export function parseVehicleMessage(body: string): VehicleMessage {
   if (!parsed.success) {
     throw new InputError(`vehicle message is invalid: ${parsed.error.issues.map((x) => `${x.path.join('.') || 'body'}: ${x.message}`).join('; ')}`);
   }
-  // The ref and run id become tracking keys and `runs/<runId>/pdfs/<ref>.pdf`: refuse here, before
-  // any row, request or object, what the inventory and the state machine input would refuse.
+  // The ref and run id become tracking keys, the file name `runs/<runId>/pdfs/<file>`: refuse
+  // here, before any row, request or object, what the inventory and the state machine input would refuse.
   const unsafe = validateRef(parsed.data.ref);
   if (unsafe) throw new InputError(`vehicle message is invalid: ref: ${unsafe}`);
+  if (parsed.data.file !== undefined && !isSafeFileName(parsed.data.file)) {
+    throw new InputError(`vehicle message is invalid: file: ${JSON.stringify(parsed.data.file.slice(0, 80))} is not a file name fleetpdf makes`);
+  }
   if (!RunIdSchema.safeParse(parsed.data.runId).success) {
     throw new InputError(`vehicle message is invalid: runId: ${JSON.stringify(parsed.data.runId.slice(0, 80))} is not a run id (letters, digits, ".", "_" and "-", at most 64)`);
   }
@@ -189,6 +193,7 @@ export function parseVehicleMessage(body: string): VehicleMessage {
 /** The message body: the vehicle's identity, and its uncounted retries when it had some. */
 function vehicleBody(message: VehicleMessage): VehicleMessage {
   const body: VehicleMessage = { runId: message.runId, ref: message.ref };
+  if (message.file !== undefined) body.file = message.file;
   if (message.vin !== undefined) body.vin = message.vin;
   if (message.throttles) body.throttles = message.throttles;
   if (message.relogins) body.relogins = message.relogins;

@@ -42,7 +42,8 @@ export interface S3DocumentStoreOptions {
 
 /** One stored PDF of a run, as listed. */
 export interface StoredPdf {
-  ref: string;
+  /** The file name (`.pdf` included). */
+  file: string;
   key: string;
   size: number;
   lastModified?: Date;

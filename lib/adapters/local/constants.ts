@@ -9,11 +9,6 @@ export const LOCK_FILE_NAME = '.fleetpdf.lock';
 /** How long a connection waits for another connection's write lock before SQLITE_BUSY. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 
-/** Extension of a stored document. */
-export const PDF_EXTENSION = '.pdf';
-
-/** File names are at most 255 bytes; the temp name adds a dot, `.pdf.`, a random part and `.part`. */
-export const MAX_REF_BYTES = 200;
 
 /** A lock file with no readable pid younger than this is a run that is just starting, not a stale lock. */
 export const LOCK_STARTUP_GRACE_MS = 2_000;

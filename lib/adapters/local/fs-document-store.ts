@@ -2,14 +2,14 @@ import { readdirSync, unlinkSync, type Dirent } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { VehicleFailedError } from '../../core/errors.js';
-import type { DocumentStore } from '../../core/ports.js';
+import { assertSafeFileName } from '../../core/file-name.js';
+import type { DocumentName, DocumentStore } from '../../core/ports.js';
 import { isTempFile, openTemp, type TempFile } from '../../system/atomic-file.js';
-import { PDF_EXTENSION } from './constants.js';
 import { DirectorySync } from './directory-sync.js';
-import { assertSafeRef, assertSafeRunId } from './safe-name.js';
+import { assertSafeRunId } from './safe-name.js';
 
 /**
- * Verified PDFs as `<outDir>/<runId>/<ref>.pdf`. A document is written to a dot-named temp
+ * Verified PDFs as `<outDir>/<runId>/<file name>` (lib/core/file-name.ts). A document is written to a dot-named temp
  * file (lib/system/atomic-file.ts), fsynced, then renamed over the final name: rename is atomic within a folder, so the
  * final name only ever holds a complete document, whatever crashes when. put() returns once
  * the rename itself is durable too (the folder fsynced, shared by concurrent puts): a
@@ -24,30 +24,31 @@ export class FsDocumentStore implements DocumentStore {
     this.outDir = resolve(outDir);
   }
 
-  keyFor(runId: string, ref: string): string {
+  keyFor(runId: string, name: DocumentName): string {
     assertSafeRunId(runId);
-    assertSafeRef(ref);
-    return `${runId}/${ref}${PDF_EXTENSION}`;
+    assertSafeFileName(name.file, name.ref);
+    return `${runId}/${name.file}`;
   }
 
-  /** Absolute path of a ref's document; refused if it would land anywhere but directly in the run folder. */
-  pathFor(runId: string, ref: string): string {
+  /** Absolute path of a document; refused if it would land anywhere but directly in the run folder. */
+  pathFor(runId: string, name: DocumentName): string {
     assertSafeRunId(runId);
-    assertSafeRef(ref);
+    assertSafeFileName(name.file, name.ref);
     const folder = join(this.outDir, runId);
-    const path = resolve(folder, `${ref}${PDF_EXTENSION}`);
+    const path = resolve(folder, name.file);
+    // isSafeFileName already rules out separators and dot names; this is the belt to those braces.
     if (dirname(path) !== folder) {
-      throw new VehicleFailedError(`ref ${JSON.stringify(ref)} resolves outside run folder ${folder}`, 'unsafe_ref');
+      throw new VehicleFailedError(`file name ${JSON.stringify(name.file)} resolves outside run folder ${folder}`, 'unsafe_ref');
     }
     return path;
   }
 
-  async put(runId: string, ref: string, bytes: Buffer, _sha256: string): Promise<string> {
-    const path = this.pathFor(runId, ref);
+  async put(runId: string, name: DocumentName, bytes: Buffer, _sha256: string): Promise<string> {
+    const path = this.pathFor(runId, name);
     const folder = dirname(path);
     await (await this.#openTemp(folder, path)).writeAndCommit(bytes);
     await this.#folders.get(folder)!.sync();
-    return this.keyFor(runId, ref);
+    return this.keyFor(runId, name);
   }
 
   /** A temp file beside `path`, creating the run folder the first time (or again, if it was removed). */
@@ -64,9 +65,9 @@ export class FsDocumentStore implements DocumentStore {
     return openTemp(path);
   }
 
-  async get(runId: string, ref: string): Promise<Buffer | undefined> {
+  async get(runId: string, name: DocumentName): Promise<Buffer | undefined> {
     try {
-      return await readFile(this.pathFor(runId, ref));
+      return await readFile(this.pathFor(runId, name));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

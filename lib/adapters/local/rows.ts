@@ -8,6 +8,8 @@ import type { RunRecord } from './types.js';
 export interface VehicleRowDb {
   run_id: string;
   ref: string;
+  /** Schema 2; NULL on rows tracked before (their name is fileNameFor(ref)). */
+  file: string | null;
   vin: string | null;
   status: VehicleStatus;
   attempts: number;
@@ -38,6 +40,7 @@ export function toTrackingRow(row: VehicleRowDb): TrackingRow {
   return trackingRow({
     runId: row.run_id,
     ref: row.ref,
+    file: row.file,
     status: row.status,
     attempts: row.attempts,
     updatedAt: row.updated_at,

@@ -42,6 +42,11 @@ const MIGRATIONS: readonly string[] = [
   -- lease(): the first PENDING row of a run by (available_at, ref); depth() and counts() use it too.
   CREATE INDEX vehicles_lease ON vehicles (run_id, status, available_at, ref);
   `,
+  // 2: the document's file name beside the exact ref (lib/core/file-name.ts). Rows of older
+  // runs keep NULL: their refs were all plain file names, so fileNameFor(ref) is their name.
+  `
+  ALTER TABLE vehicles ADD COLUMN file TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

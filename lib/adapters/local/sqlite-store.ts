@@ -104,6 +104,12 @@ export class SqliteStore implements Tracker {
     return row && row.status !== RunStatus.COMPLETED ? toRunRecord(row) : undefined;
   }
 
+  /** Merge `options` into the run's recorded options (e.g. what --limit selected). */
+  setRunOptions(runId: string, options: Record<string, unknown>): void {
+    const current = this.getRun(runId)?.options ?? {};
+    this.#s.setRunOptions.run({ runId, options: JSON.stringify({ ...current, ...options }) });
+  }
+
   finishRun(runId: string, status: FinishedRunStatus): void {
     this.#s.finishRun.run({ runId, status, now: this.#now() });
   }
@@ -135,7 +141,7 @@ export class SqliteStore implements Tracker {
     const now = this.#now();
     return this.#db.transaction(() => {
       let added = 0;
-      for (const v of vehicles) added += this.#s.insertPending.run({ runId, ref: v.ref, vin: v.vin ?? null, now }).changes;
+      for (const v of vehicles) added += this.#s.insertPending.run({ runId, ref: v.ref, file: v.file ?? null, vin: v.vin ?? null, now }).changes;
       return added;
     })();
   }
@@ -205,6 +211,7 @@ function prepare(db: Database.Database) {
     getRun: db.prepare(`SELECT * FROM runs WHERE run_id = @runId`),
     latestRun: db.prepare(`SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1`),
     finishRun: db.prepare(`UPDATE runs SET status = @status, finished_at = @now WHERE run_id = @runId`),
+    setRunOptions: db.prepare(`UPDATE runs SET options_json = @options WHERE run_id = @runId`),
     reopenRun: db.prepare(`UPDATE runs SET status = @status, finished_at = NULL WHERE run_id = @runId`),
     recoverRows: db.prepare(`
       UPDATE vehicles SET status = 'PENDING', ${LEASE_CLEARED}, updated_at = @now
@@ -213,8 +220,8 @@ function prepare(db: Database.Database) {
       UPDATE vehicles SET status = 'PENDING', attempts = 0, available_at = @now, ${LEASE_CLEARED}, updated_at = @now
        WHERE run_id = @runId AND status = 'FAILED'`),
     insertPending: db.prepare(`
-      INSERT OR IGNORE INTO vehicles (run_id, ref, vin, status, attempts, available_at, updated_at)
-      VALUES (@runId, @ref, @vin, 'PENDING', 0, @now, @now)`),
+      INSERT OR IGNORE INTO vehicles (run_id, ref, file, vin, status, attempts, available_at, updated_at)
+      VALUES (@runId, @ref, @file, @vin, 'PENDING', 0, @now, @now)`),
     insertSkipped: db.prepare(`
       INSERT OR IGNORE INTO vehicles (run_id, ref, status, attempts, available_at, last_error, error_reason, finished_at, updated_at)
       VALUES (@runId, @ref, 'SKIPPED', 0, @now, @reason, @reason, @now, @now)`),

@@ -5,6 +5,7 @@ import { LEASE_EXPIRED_ERROR, LEASE_EXPIRED_REASON } from '../../core/lease-expi
 
 interface LeasedRow {
   ref: string;
+  file: string | null;
   vin: string | null;
   attempts: number;
   lease_token: string;
@@ -44,7 +45,7 @@ export class SqliteWorkQueue implements WorkQueue {
          AND ref = (SELECT ref FROM vehicles
                      WHERE run_id = @runId AND status = 'PENDING' AND available_at <= @now
                      ORDER BY available_at, ref LIMIT 1)
-      RETURNING ref, vin, attempts, lease_token`);
+      RETURNING ref, file, vin, attempts, lease_token`);
     this.#handled = db.prepare(`
       UPDATE vehicles SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now
        WHERE run_id = @runId AND ref = @ref AND lease_token = @token`);
@@ -88,6 +89,7 @@ export class SqliteWorkQueue implements WorkQueue {
     }) as LeasedRow | undefined;
     if (!row) return undefined;
     const item: WorkItem = { runId: this.#runId, ref: row.ref, attempts: row.attempts, leaseToken: row.lease_token };
+    if (row.file !== null) item.file = row.file;
     if (row.vin !== null) item.vin = row.vin;
     return item;
   }

@@ -41,6 +41,7 @@ export class MemoryTracker implements Tracker {
     for (const v of vehicles) {
       if (run.rows.has(v.ref)) continue;
       const row: MemoryRow = { runId, ref: v.ref, status: VehicleStatus.PENDING, attempts: 0, updatedAt: now, availableAt: now, dueSeq: 0 };
+      if (v.file !== undefined) row.file = v.file;
       if (v.vin !== undefined) row.vin = v.vin;
       run.rows.set(v.ref, row);
       run.makePending(row, now);

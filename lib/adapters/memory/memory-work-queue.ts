@@ -39,6 +39,7 @@ export class MemoryWorkQueue implements WorkQueue {
       updatedAt: now,
     });
     const item: WorkItem = { runId: this.#runId, ref: row.ref, attempts: row.attempts, leaseToken: row.leaseToken! };
+    if (row.file !== undefined) item.file = row.file;
     if (row.vin !== undefined) item.vin = row.vin;
     return item;
   }

@@ -26,7 +26,8 @@ export async function portalCommand(raw: Record<string, unknown>): Promise<numbe
   });
   process.stderr.write(
     `demo portal (${portal.site}) listening on ${portal.url} (${settings.demoVehicles} vehicles; user "${DEMO_CREDENTIALS.username}", ` +
-      `password "${DEMO_CREDENTIALS.password}"; stats at ${portal.url}/__admin/stats). Ctrl-C to stop.\n`,
+      `password "${DEMO_CREDENTIALS.password}"${portal.site === 'condition-reports' ? `, TOTP secret "${DEMO_CREDENTIALS.totpSecret}"` : ''}; ` +
+      `stats at ${portal.url}/__admin/stats). Ctrl-C to stop.\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());

@@ -38,7 +38,7 @@ export async function runCommand(settings: LocalSettings): Promise<number> {
     out.line(`demo portal: ${demo.url} (${settings.demoVehicles} vehicles${settings.demoFaults ? `, faults ${settings.demoFaults}` : ''})`);
   }
   const credentials = loadCredentials(demo ? DEMO_CREDENTIALS : undefined);
-  redactor.add(credentials.password);
+  redactor.add(credentials.password, credentials.totpSecret);
   for (const warning of securityWarnings({ portalUrl: settings.portalUrl, envFileRead: !demo })) out.line(`warning: ${warning}`);
 
   const stop = new AbortController();

@@ -27,7 +27,9 @@ export function enqueueHandler(rt: CloudRuntime): (state: RunState) => Promise<R
     if (inventory.skipped.length) await aws.tracker.registerSkipped(state.runId, inventory.skipped);
     const rows = await aws.tracker.list(state.runId);
     const open = rows.filter((r) => r.status !== VehicleStatus.DONE && r.status !== VehicleStatus.SKIPPED);
-    const enqueued = await aws.queue.sendVehicles(open.map((r) => ({ runId: state.runId, ref: r.ref, ...(r.vin ? { vin: r.vin } : {}) })));
+    const enqueued = await aws.queue.sendVehicles(
+      open.map((r) => ({ runId: state.runId, ref: r.ref, ...(r.file ? { file: r.file } : {}), ...(r.vin ? { vin: r.vin } : {}) })),
+    );
     return {
       ...state,
       refs: undefined,
@@ -36,6 +38,7 @@ export function enqueueHandler(rt: CloudRuntime): (state: RunState) => Promise<R
         enqueued,
         alreadyDone: rows.filter((r) => r.status === VehicleStatus.DONE).length,
         skipped: rows.filter((r) => r.status === VehicleStatus.SKIPPED).length,
+        ...(inventory.selection ? { selection: inventory.selection } : {}),
       },
     };
   };

@@ -39,6 +39,7 @@ export async function writeCloudReport(rt: CloudRuntime, state: RunState): Promi
     stopReason: pausedCause ?? (stalled ? `stalled: nothing finished in ${state.progress?.idlePolls} polls` : undefined),
     output: `s3://${aws.documents.bucket}/${S3Keys.runPrefix(state.runId)}`,
     inDlq: dlq.visible,
+    ...(state.enqueue?.selection ? { selection: state.enqueue.selection } : {}),
   });
   const reportKey = S3Keys.report(state.runId);
   const manifestKey = S3Keys.manifest(state.runId);

@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core';
 import { classify, CriticalError, SessionExpiredError, type FleetPdfError } from '../errors.js';
+import { assignFileNames } from '../file-name.js';
+import { refusedLineKey } from '../row-key.js';
 import { isLoginPageBody, sessionEnded } from '../portal/http-outcome.js';
 import { parseInventoryCsv } from '../portal/inventory-csv.js';
 import type { PortalProfile, StepContext } from '../portal/profile.js';
@@ -25,7 +27,10 @@ export interface LoadInventoryOptions {
 }
 
 export interface LoadedInventory {
+  /** The vehicles to download, each with its file name (given over the whole inventory, whatever was selected). */
   vehicles: Vehicle[];
+  /** What `--limit` left out: the vehicles (and refused lines) of the export, before the limit. */
+  selection?: { limit: number; inventory: number };
   /** One entry per refused line, keyed so that every line becomes one tracking row. */
   skipped: { ref: string; reason: string }[];
   /** The export as the portal gave it, when it was a CSV. */
@@ -76,30 +81,44 @@ export async function loadInventory(options: LoadInventoryOptions): Promise<Load
   } else {
     vehicles = exported;
   }
+  // Names over the whole inventory, before --refs or --limit: a vehicle's name does not depend
+  // on which others were selected, so a limited run and a full one name it alike.
+  const names = assignFileNames(vehicles.map((v) => v.ref));
+  vehicles = vehicles.map((v) => ({ ...v, file: names.get(v.ref)! }));
   if (options.refs) {
     const wanted = new Set(options.refs);
     const known = new Set(vehicles.map((v) => v.ref));
     vehicles = vehicles.filter((v) => wanted.has(v.ref));
     for (const ref of options.refs) if (!known.has(ref)) rejected.push({ ref, reason: 'not in the portal inventory' });
   }
-  if (options.limit !== undefined) vehicles = vehicles.slice(0, options.limit);
+  let selection: LoadedInventory['selection'];
+  if (options.limit !== undefined && vehicles.length > options.limit) {
+    const inventory = vehicles.length + rejected.length;
+    vehicles = vehicles.slice(0, options.limit);
+    // Refused lines past the last selected vehicle were not selected either: not "skipped".
+    const lastLine = vehicles.at(-1)?.line;
+    if (lastLine !== undefined) rejected = rejected.filter((r) => r.line === undefined || r.line < lastLine);
+    selection = { limit: options.limit, inventory };
+  }
   return {
     vehicles,
     skipped: skippedRows(vehicles, rejected),
     csv: typeof exported === 'string' ? exported : undefined,
     warnings,
+    ...(selection ? { selection } : {}),
   };
 }
 
 /**
- * One tracking row per rejected line, so the report's counts add up to the export: an empty
- * or repeated ref cannot be a row's key, so such lines are keyed `#line-<n>` (`#` is never
- * valid in a ref, so the key cannot collide with a real one).
+ * One tracking row per rejected line, so the report's counts add up to the export. Any string
+ * may be a vehicle's ref, and a rejected line's ref may be empty or another row's, so a line
+ * is keyed refusedLineKey(line, ref) (lib/core/row-key.ts: no ref can take that key); reports
+ * show its ref (shownRef). A rejected ref without a line (`--refs`) is keyed by itself.
  */
 export function skippedRows(accepted: Vehicle[], rejected: RejectedVehicle[]): { ref: string; reason: string }[] {
   const taken = new Set(accepted.map((v) => v.ref));
   return rejected.map((r, i) => {
-    const key = r.ref && !taken.has(r.ref) ? r.ref : `#line-${r.line ?? i + 1}`;
+    const key = r.line === undefined && r.ref && !taken.has(r.ref) ? r.ref : refusedLineKey(r.line ?? i + 1, r.ref);
     taken.add(key);
     return { ref: key, reason: r.line ? `line ${r.line}: ${r.reason}` : r.reason };
   });

@@ -1,4 +1,5 @@
 import { classify, SessionExpiredError, TransientError } from '../errors.js';
+import { documentName } from '../file-name.js';
 import type { SessionManager } from '../portal/session-manager.js';
 import type { DocumentStore, Tracker } from '../ports.js';
 import type { Outcome, PortalSession, Vehicle } from '../types.js';
@@ -37,6 +38,8 @@ export interface FetchedDocument {
   fetchMs: number;
   /** The session the body came with (a stored document marks it served). */
   sessionVersion: number;
+  /** The file name to store it under: the tracked one (a name, once given, stays). */
+  file: string;
 }
 
 /**
@@ -61,8 +64,9 @@ export async function fetchVehicle(task: VehicleTask, deps: ProcessVehicleDeps):
     const row = await deps.tracker.get(runId, ref);
     if (row?.status === VehicleStatus.DONE) return { kind: 'already-done', ref };
     await deps.tracker.markInProgress(runId, ref, deps.workerId);
+    const { file } = documentName({ ref, file: row?.file ?? task.file });
     const { body, sessionVersion } = await withTimeout(fetchWithSession(task, deps), deps.timeoutMs, ref);
-    return { kind: 'fetched', ref, body, startedAt, fetchMs: Date.now() - startedAt, sessionVersion };
+    return { kind: 'fetched', ref, body, startedAt, fetchMs: Date.now() - startedAt, sessionVersion, file };
   } catch (error) {
     return { kind: 'error', ref, error: classify(error), durationMs: Date.now() - startedAt };
   }
@@ -73,7 +77,7 @@ export async function storeVehicle(task: VehicleTask, fetched: FetchedDocument, 
   const { runId, ref } = task;
   try {
     const verified = await deps.verifier.verify(fetched.body, task);
-    const storageKey = await deps.documents.put(runId, ref, verified.bytes, verified.sha256);
+    const storageKey = await deps.documents.put(runId, { ref, file: fetched.file }, verified.bytes, verified.sha256);
     const durationMs = Date.now() - fetched.startedAt;
     const changed = await deps.tracker.markDone(runId, ref, {
       bytes: verified.bytes.length,

@@ -1,11 +1,18 @@
 import { CriticalError, TransientError } from '../errors.js';
 import type { PortalSession, SessionCookie, Vehicle } from '../types.js';
-import { httpStatusError, isLicenseUrl, isLoginPageBody, isLoginUrl, sessionEnded } from './http-outcome.js';
+import { hookContext } from './hook-context.js';
+import { httpStatusError, isLicenseUrl, isLoginPageBody, isLoginUrl, isRedirect, MAX_REDIRECTS, sessionEnded } from './http-outcome.js';
 import { portalUrl, vehiclePath, type PortalProfile, type StepContext } from './profile.js';
+import { sessionHttp } from './session-http.js';
 
-/** One GET of the direct path. */
+/** One request of the direct path (a GET unless `method` says otherwise). */
 export interface HttpGetRequest {
   url: URL;
+  /** @default 'GET' */
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Extra request headers (content-type, accept). */
+  headers?: Readonly<Record<string, string>>;
+  body?: string | Buffer;
   /** The whole session; the client sends the ones that match the URL (host, path, secure, expiry). */
   cookies: readonly SessionCookie[];
   /** Budget for the whole request, body included, in ms. */
@@ -19,6 +26,8 @@ export interface HttpGetAnswer {
   location?: string;
   /** The `Retry-After` header, if any. */
   retryAfter?: string;
+  /** The `Content-Type` header, if any. */
+  contentType?: string;
   body: Buffer;
 }
 
@@ -28,10 +37,9 @@ export interface HttpGetAnswer {
  */
 export type HttpGet = (request: HttpGetRequest) => Promise<HttpGetAnswer>;
 
-/** Redirects followed at most (a PDF URL may bounce to a file host; a loop must end). */
-const MAX_REDIRECTS = 5;
 
-const isRedirect = (status: number): boolean => status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+/** Does the profile have a direct path at all (a stable URL or a direct document hook)? */
+export const hasDirectPath = (profile: PortalProfile): boolean => Boolean(profile.document.directPath || profile.document.direct);
 
 /** The direct URL of a vehicle's document, or undefined when the profile has none. */
 export function directDocumentUrl(profile: PortalProfile, vehicle: Vehicle, baseUrl: string): URL | undefined {
@@ -40,7 +48,7 @@ export function directDocumentUrl(profile: PortalProfile, vehicle: Vehicle, base
 }
 
 /**
- * The direct path for one vehicle: GET its document URL with the session cookies and return the
+ * The direct path for one vehicle: the profile's direct document hook, or a GET of its document URL with the session cookies and return the
  * body. HTTP answers mean what they mean on the browser path (http-outcome.ts): 429, 5xx, 404,
  * a redirect to the login or license page, or the login page as the body. Anything else is
  * returned for verification to judge (an HTML page, JSON or a short body is rejected there).
@@ -52,6 +60,13 @@ export async function fetchDocumentDirect(
   ctx: StepContext,
   session: PortalSession,
 ): Promise<Buffer> {
+  const hook = profile.document.direct;
+  if (hook) {
+    const hookCtx = hookContext(ctx, profile, session.version);
+    const body = await hook(sessionHttp(get, profile, hookCtx, session), vehicle, hookCtx);
+    if (isLoginPageBody(body, profile)) throw sessionEnded(`got the login page instead of ${vehicle.ref}'s PDF`, session.version);
+    return body;
+  }
   const start = directDocumentUrl(profile, vehicle, ctx.baseUrl);
   if (!start) throw new CriticalError(`profile ${profile.name} has no document.directPath`, 'bad_config');
   let url: URL = start;

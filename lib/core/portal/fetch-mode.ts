@@ -7,9 +7,11 @@ import type { FetchMode, PortalProfile } from './profile.js';
  * asking for `direct` where the profile cannot do it is bad input (one line, exit 2).
  */
 export function resolveFetchMode(profile: PortalProfile, requested: FetchMode = 'auto'): FetchMode {
-  const { directPath, fetch: allowed = 'auto' } = profile.document;
+  const { fetch: allowed = 'auto' } = profile.document;
+  // A direct document hook is a direct path too.
+  const directPath = profile.document.directPath ?? (profile.document.direct ? 'hook' : undefined);
   if (!directPath && allowed === 'direct') {
-    throw new InputError(`profile ${profile.name} sets document.fetch to "direct" but has no document.directPath`);
+    throw new InputError(`profile ${profile.name} sets document.fetch to "direct" but has no document.directPath or document.direct`);
   }
   if (requested === 'browser') return 'browser';
   if (!directPath || allowed === 'browser') {

@@ -14,6 +14,11 @@ import type { PortalProfile } from './profile.js';
  * same errors, so the retry policy, the breaker and the reports cannot tell them apart.
  */
 
+/** Redirects followed at most (a PDF URL may bounce to a file host; a loop must end). */
+export const MAX_REDIRECTS = 5;
+
+export const isRedirect = (status: number): boolean => status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+
 /** `Retry-After` as ms: delay-seconds or an HTTP-date; undefined when absent or unreadable. */
 export function parseRetryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
   const trimmed = value?.trim();
@@ -34,6 +39,19 @@ export function httpStatusError(status: number, what: string, retryAfter?: strin
   if (status === 404) return new VehicleFailedError(`HTTP 404 on ${what}: the portal does not know it`, 'not_found');
   if (status >= 400) return new TransientError(`HTTP ${status} on ${what}`, `http_${status}`);
   return undefined;
+}
+
+/**
+ * The error an API answer's status means (a `page.request` answer, a direct hook's request):
+ * as httpStatusError, and 401/403 = the session ended (an API says "not signed in" that way),
+ * 503 with Retry-After = throttled for that long.
+ */
+export function apiStatusError(status: number, what: string, retryAfter: string | undefined, sessionVersion: number): FleetPdfError | undefined {
+  if (status === 401 || status === 403) return sessionEnded(`HTTP ${status} on ${what}`, sessionVersion);
+  if (status === 503 && retryAfter !== undefined && parseRetryAfterMs(retryAfter) !== undefined) {
+    return new ThrottledError(`HTTP 503 on ${what}`, parseRetryAfterMs(retryAfter));
+  }
+  return httpStatusError(status, what, retryAfter);
 }
 
 /** Is this URL the portal's login page (where an expired or kicked session is sent)? */

@@ -22,39 +22,43 @@ export interface ParsedInventory {
   warnings: string[];
 }
 
-const MAX_REF_LENGTH = 64;
-const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/i;
+/**
+ * The longest ref accepted. Not a file-name limit (names are cut and hashed, see
+ * lib/core/file-name.ts) but the key's: a ref is the tracking table's sort key, which DynamoDB
+ * caps at 1024 bytes (200 characters of at most 4 UTF-8 bytes fit), and the vehicle message
+ * schema allows 200. No stock number comes near it.
+ */
+export const MAX_REF_LENGTH = 200;
 
 /**
- * Refs become file names (`<ref>.pdf`) and S3 keys, so only `A-Z a-z 0-9 . _ -`, 1-64
- * characters, not starting with `.` or `-`, and no Windows device name. Surrounding
- * whitespace is ignored. Returns the reason a ref is unsafe, or undefined when it is fine.
+ * Any ref the portal uses can be downloaded (it is encoded for the URL, and the file name is
+ * derived from it), so only refs that cannot be are refused: an empty (or blank) cell, one
+ * longer than MAX_REF_LENGTH, and one with a control character, because the identity check
+ * looks for the ref in the PDF's page text, which never holds one (and U+001F marks the
+ * tracking keys of refused lines, see lib/core/row-key.ts). Returns the reason, or undefined.
  */
 export function validateRef(ref: string): string | undefined {
-  const r = ref.trim();
-  const shown = JSON.stringify(r.length > 70 ? `${r.slice(0, 67)}...` : r);
-  if (r.length === 0) return 'empty ref';
-  if (r.length > MAX_REF_LENGTH) return `unsafe ref ${shown}: longer than ${MAX_REF_LENGTH} characters (${r.length})`;
-  if (r === '.' || r === '..') return `unsafe ref ${shown}: not a file name`;
-  const bad = /[^A-Za-z0-9._-]/.exec(r)?.[0];
-  if (bad !== undefined) {
-    const code = bad.codePointAt(0) ?? 0;
-    const what =
-      /\s/.test(bad) ? 'contains whitespace'
-      : code < 0x20 || code === 0x7f ? 'contains a control character'
-      : code > 0x7e ? `contains a non-ASCII character (U+${code.toString(16).toUpperCase().padStart(4, '0')})`
-      : `contains ${JSON.stringify(bad)}`;
-    return `unsafe ref ${shown}: ${what}`;
-  }
-  if (r.startsWith('.') || r.startsWith('-')) return `unsafe ref ${shown}: starts with ${JSON.stringify(r[0])}`;
-  if (WINDOWS_DEVICE_NAME.test(r)) return `unsafe ref ${shown}: a reserved file name on Windows`;
+  const shown = JSON.stringify(ref.length > 70 ? `${ref.slice(0, 67)}...` : ref);
+  if (ref.trim().length === 0) return 'empty ref';
+  if (ref.length > MAX_REF_LENGTH) return `unsafe ref ${shown}: longer than ${MAX_REF_LENGTH} characters (${ref.length})`;
+  // C0, DEL and C1 controls (tab, CR and LF included: no page text holds them inside a ref).
+  if (hasControlCharacter(ref)) return `unsafe ref ${shown}: contains a control character`;
   return undefined;
+}
+
+function hasControlCharacter(ref: string): boolean {
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
 }
 
 /**
  * Parse an inventory export. Whole-file problems (empty, HTML instead of CSV, malformed CSV,
  * no ref column, no rows) throw InputError with one line naming the line; row problems (empty,
- * unsafe or duplicate ref, invalid VIN, the profile's own check) reject that row only.
+ * unsafe or duplicate ref, invalid VIN, the profile's own check) reject that row only. A ref
+ * is the cell exactly as the CSV holds it once unquoted: ` STK 0099 ` keeps its spaces.
  */
 export function parseInventoryCsv(text: string, columns: InventoryColumns, options: ParseInventoryOptions = {}): ParsedInventory {
   const body = text.replace(/^\uFEFF/, '');
@@ -98,7 +102,7 @@ export function parseInventoryCsv(text: string, columns: InventoryColumns, optio
     const record = records[r]!;
     const line = lines[r]!;
     if (record.every((field) => field.trim() === '')) continue; // a row of bare delimiters
-    const ref = (record[refIndex] ?? '').trim();
+    const ref = record[refIndex] ?? '';
     const reject = (reason: string) => rejected.push({ ref, reason, line });
 
     const unsafe = validateRef(ref);
@@ -106,15 +110,15 @@ export function parseInventoryCsv(text: string, columns: InventoryColumns, optio
       reject(unsafe);
       continue;
     }
-    // Case-insensitive: `ABC.pdf` and `abc.pdf` are one file on macOS and Windows.
-    const seen = firstLine.get(ref.toLowerCase());
+    // Exact: `ABC` and `abc` are two vehicles (their file names get hashes, see file-name.ts).
+    const seen = firstLine.get(ref);
     if (seen !== undefined) {
-      reject(`duplicate of line ${seen}`);
+      reject(`duplicate ref, first on line ${seen}`);
       continue;
     }
-    firstLine.set(ref.toLowerCase(), line);
+    firstLine.set(ref, line);
 
-    const vehicle: Vehicle = { ref };
+    const vehicle: Vehicle = { ref, line };
     const rawVin = vinIndex >= 0 ? (record[vinIndex] ?? '').trim() : '';
     if (rawVin) {
       if (!isWellFormedVin(rawVin)) {

@@ -1,6 +1,8 @@
-import type { Page } from 'playwright-core';
+import type { APIResponse, Page } from 'playwright-core';
+import type { SessionExpiredError } from '../errors.js';
 import type { Credentials, Vehicle } from '../types.js';
 import type { FETCH_MODES } from '../../settings/index.js';
+import type { SessionHttp } from './session-http.js';
 
 /** Resource types a worker page may refuse to load (Playwright's request.resourceType()). */
 export type BlockableResource = 'image' | 'font' | 'media' | 'stylesheet';
@@ -12,6 +14,29 @@ export interface StepContext {
   /** Budget for one navigation or one wait, in ms. */
   stepTimeoutMs: number;
 }
+
+/**
+ * What inventory and document hooks receive: the step context plus the session they run with,
+ * so a hook can say "the session ended" with the right version (the core then refreshes it
+ * single-flight, and the vehicle loses no attempt).
+ */
+export interface HookContext extends StepContext {
+  /** The version of the session this step runs with. */
+  sessionVersion: number;
+  /** The error to throw when the hook sees that the session ended (`detail`: how it showed). */
+  sessionEnded(detail: string): SessionExpiredError;
+  /**
+   * Map a `page.request` answer (Playwright APIResponse) to what happens next; returns its body
+   * when usable. 401/403 and a body that is the sign-in page = session ended; 429/503 with
+   * Retry-After = throttled; 5xx = transient; 404 = this vehicle can never succeed.
+   */
+  checkApiResponse(response: APIResponse, what: string): Promise<Buffer>;
+  /** Is this body the portal's sign-in page (`session.loginPageMarker`)? */
+  isLoginPage(body: Buffer | string): boolean;
+}
+
+/** What a direct document hook receives: the hook context, no page. */
+export type DirectContext = HookContext;
 
 /**
  * Everything portal-specific, in one declarative object: URLs, selectors and the steps
@@ -28,19 +53,36 @@ export interface PortalProfile {
   login: {
     /** Path of the login form. */
     path: string;
-    usernameSelector: string;
-    passwordSelector: string;
-    submitSelector: string;
-    /** Shown by the portal when the credentials are wrong. */
+    /** The default fill-and-submit's fields; optional when `run` replaces it. */
+    usernameSelector?: string;
+    passwordSelector?: string;
+    submitSelector?: string;
+    /**
+     * Shown by the portal when the credentials are wrong. Looked up in every frame of the page
+     * after the login step (a sign-in form inside an iframe shows its error there).
+     */
     errorSelector: string;
-    /** Replace the default fill-and-submit (e.g. user first, then password on a second page). */
+    /**
+     * Replace the default fill-and-submit (e.g. user first, then password on a second page, a
+     * form inside an iframe: use `page.frameLocator(...)`, a one-time code: `fillTotp`).
+     * `credentials.totpSecret` is set when the user configured one. Throw `LoginRejectedError`
+     * (lib/core/errors.ts) when the portal says the credentials are wrong and the run must stop
+     * at once (never retried: retries lock accounts); any other error is a transient login failure.
+     */
     run?: (page: Page, credentials: Credentials, ctx: StepContext) => Promise<void>;
   };
   /** A terms page the portal shows after login (and sometimes again later). */
   license?: {
     /** A URL matching this is the license page. */
     urlPattern: RegExp;
-    acceptSelector: string;
+    /** The default acceptance: click this. Optional when `run` is given. */
+    acceptSelector?: string;
+    /**
+     * Replace the click (e.g. tick a checkbox that enables Agree, then press Agree). Runs on the
+     * license page, after login and whenever a page lands on the license again; it returns once
+     * the acceptance was sent (the core then checks where the page went).
+     */
+    run?: (page: Page, ctx: StepContext) => Promise<void>;
   };
   /** How the portal says "you are not logged in (any more)". */
   session: {
@@ -59,7 +101,7 @@ export interface PortalProfile {
     /** CSV header names of the columns we need. */
     columns: { ref: string; vin?: string };
     /** Replace the CSV export (e.g. scrape a paginated grid). Returns CSV text or vehicles. */
-    run?: (page: Page, ctx: StepContext) => Promise<string | Vehicle[]>;
+    run?: (page: Page, ctx: HookContext) => Promise<string | Vehicle[]>;
     /** Portal-specific data check; a returned string is the reason to skip the vehicle. */
     validate?: (vehicle: Vehicle) => string | undefined;
   };
@@ -80,7 +122,22 @@ export interface PortalProfile {
      */
     fetch?: FetchMode;
     /** Replace the default page + click + download. Returns the PDF body. */
-    run?: (page: Page, vehicle: Vehicle, ctx: StepContext) => Promise<Buffer>;
+    run?: (page: Page, vehicle: Vehicle, ctx: HookContext) => Promise<Buffer>;
+    /**
+     * `false`: `run` starts from wherever the worker page is (it makes its own requests, e.g.
+     * with `page.request`), so the core does not open `pagePath` first: one request a vehicle
+     * less, which counts on portals whose sessions last N requests. @default true
+     */
+    openPage?: boolean;
+    /**
+     * A direct document hook: a multi-step HTTP flow with the session cookies (prepare a report,
+     * poll its job, download a one-time link) and no worker page. It takes the place of
+     * `directPath` on the direct path (`fetch` `direct` or `auto`), with the same verification,
+     * retries and session handling: every answer through `http` is checked (a redirect to the
+     * sign-in or license page, 401/403 or the sign-in page as a body = session ended; 429 =
+     * throttled; 5xx = transient). Returns the PDF body.
+     */
+    direct?: (http: SessionHttp, vehicle: Vehicle, ctx: DirectContext) => Promise<Buffer>;
   };
   /** Resource types the worker pages can block without breaking the portal. */
   blockResources: BlockableResource[];

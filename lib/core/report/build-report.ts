@@ -1,4 +1,5 @@
 import type { TrackingRow } from '../ports.js';
+import { shownRef } from '../row-key.js';
 import { VehicleStatus } from '../types.js';
 import { buildTimeline } from './timeline.js';
 import type { FailureEntry, ReportCounters, RunReport, RunStatus, SkippedEntry } from './types.js';
@@ -20,6 +21,8 @@ export interface BuildReportInput {
   output: string;
   /** Messages in the dead-letter queue (cloud runs; a local run has no DLQ). */
   inDlq?: number;
+  /** What `--limit` selected (LoadedInventory.selection), when it did. */
+  selection?: { limit: number; inventory: number };
 }
 
 const byRef = (a: { ref: string }, b: { ref: string }): number => compareRefs(a.ref, b.ref);
@@ -46,7 +49,7 @@ export function buildReport(input: BuildReportInput): RunReport {
     switch (row.status) {
       case VehicleStatus.SKIPPED:
         skipped++;
-        skippedRefs.push({ ref: row.ref, reason: row.lastError ?? row.errorReason ?? 'skipped' });
+        skippedRefs.push({ ref: shownRef(row.ref), reason: row.lastError ?? row.errorReason ?? 'skipped' });
         continue;
       case VehicleStatus.DONE:
         succeeded++;
@@ -64,6 +67,7 @@ export function buildReport(input: BuildReportInput): RunReport {
         failed++;
         failures.push({
           ref: row.ref,
+          ...(row.file !== undefined ? { file: row.file } : {}),
           reason: row.errorReason ?? 'unknown',
           error: row.lastError ?? '',
           attempts: row.attempts,
@@ -94,6 +98,7 @@ export function buildReport(input: BuildReportInput): RunReport {
     finished_at: new Date(input.finishedAt).toISOString(),
     output: input.output,
     total_inventory: rows.length,
+    ...(input.selection !== undefined ? { selection: input.selection } : {}),
     attempted,
     succeeded,
     failed,

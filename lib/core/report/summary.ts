@@ -5,11 +5,14 @@ import type { RunReport } from './types.js';
 export function formatSummary(report: RunReport): string {
   const r = report;
   const downloadable = r.total_inventory - r.skipped;
+  // Under --limit the vehicles left out are neither in the total nor skipped; say so.
+  const selected = r.selection ? ` (--limit ${r.selection.limit} of ${r.selection.inventory} in the inventory)` : '';
   const state = r.status === 'completed' ? 'completed' : `${r.status}${r.stop_reason ? ` (${r.stop_reason})` : ''}`;
   const lines = [
     `Run ${r.runId} (${r.profile}): ${state}`,
     `Done ${r.succeeded} of ${r.total_inventory}, failed ${r.failed}, skipped ${r.skipped}` +
-      (r.pending.length ? `, not finished ${r.pending.length}` : ''),
+      (r.pending.length ? `, not finished ${r.pending.length}` : '') +
+      selected,
     `Success rate ${(r.success_rate * 100).toFixed(1)}% of ${downloadable} downloadable`,
     `Runtime ${duration(r.runtime_seconds)}, ${thousands(Math.round(r.throughput_per_hour))} per hour, ` +
       `${r.avg_seconds_per_vehicle.toFixed(2)} s per vehicle with ${r.workers} workers (p50 ${r.p50_seconds.toFixed(1)} s, p95 ${r.p95_seconds.toFixed(1)} s)`,
@@ -33,9 +36,14 @@ function topCounts(values: string[], n: number): string {
   return shown.join(', ');
 }
 
-/** Skip reasons name the row (`duplicate of line 7`, `invalid VIN "X"`); group by their kind. */
-function skipKind(reason: string): string {
-  return reason.replace(/\s*(".*|of line \d+|:.*)$/, '').trim() || reason;
+/**
+ * Skip reasons name the line and the row (`line 52: duplicate ref, first on line 7`,
+ * `line 9: invalid VIN "X"`, `line 3: unsafe ref "a": contains...`); group by their kind:
+ * `duplicate ref`, `invalid VIN`, `unsafe ref`.
+ */
+export function skipKind(reason: string): string {
+  const what = reason.replace(/^line \d+:\s*/, '');
+  return what.replace(/\s*([",:(].*|of line \d+.*)$/, '').trim() || what;
 }
 
 /** Refs, reasons and paths come from outside: keep the summary plain ASCII on any terminal. */

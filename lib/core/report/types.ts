@@ -32,6 +32,8 @@ export type RunStatus = 'completed' | 'stopped' | 'failed';
 
 export interface FailureEntry {
   ref: string;
+  /** The file name the document would have had. */
+  file?: string;
   /** Stable reason (FleetPdfError.reason) for grouping. */
   reason: string;
   /** The last error message. */
@@ -66,8 +68,10 @@ export interface RunReport extends ReportCounters {
   finished_at: string;
   /** Run folder, or S3 prefix. */
   output: string;
-  /** Every inventory row, skipped ones included. */
+  /** Every tracked inventory row, skipped ones included (under --limit, the selected ones only). */
   total_inventory: number;
+  /** Set when `--limit` selected part of the inventory: the limit, and the export's rows before it. */
+  selection?: { limit: number; inventory: number };
   /** Rows that were tried at least once (not skipped). */
   attempted: number;
   succeeded: number;

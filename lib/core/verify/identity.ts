@@ -26,7 +26,11 @@ export function matchIdentity(text: string, vehicle: VehicleIdentity): IdentityM
     const value = (m[1] ?? '').replace(/[._-]+$/, '');
     // A label followed by a word ("Reference: see page 2") is not a vehicle reference.
     if (!/[0-9]/.test(value)) continue;
-    const same = value.toLowerCase() === ref.toLowerCase() || (vin !== undefined && value.toUpperCase() === vin);
+    // The label's value stops at the first character outside A-Z 0-9 . _ -; a ref such as
+    // `STK-0007/B` or `STK-0150Ä` goes on past it, so the text after the label is compared too.
+    const start = (m.index ?? 0) + m[0].length - (m[1] ?? '').length;
+    const whole = text.slice(start, start + ref.length).toLowerCase() === ref.toLowerCase() && isBoundary(text, start + ref.length, 1);
+    const same = whole || value.toLowerCase() === ref.toLowerCase() || (vin !== undefined && value.toUpperCase() === vin);
     if (!same) otherRefs.add(value);
   }
   return { matched, otherRefs: [...otherRefs], otherVins: [...otherVins] };

@@ -49,7 +49,16 @@ export async function getReportPdf(ctx: PortalContext, req: IncomingMessage, res
   ctx.stats.pdfServed(requested.ref, served.ref);
   send(res, 200, bytes, {
     'Content-Type': 'application/pdf',
-    'Content-Disposition': `attachment; filename="${requested.ref}.pdf"`,
+    'Content-Disposition': attachmentHeader(`${requested.ref}.pdf`),
     'Cache-Control': 'no-store',
   });
+}
+
+/**
+ * `attachment` with the name as RFC 6266 wants it: an ASCII `filename` (a header carries no
+ * other characters, and a quote would end the string) and the exact UTF-8 name in `filename*`.
+ */
+function attachmentHeader(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }

@@ -3,10 +3,12 @@ import type { DemoSite } from '../types.js';
 import { dealerValuesSite } from './dealer-values.js';
 import type { SiteDefinition } from './types.js';
 import { windowStickerSite } from './window-sticker/index.js';
+import { conditionReportsSite } from './condition-reports/index.js';
 
 const SITES: Readonly<Record<DemoSite, SiteDefinition>> = {
   'dealer-values': dealerValuesSite,
   'window-sticker': windowStickerSite,
+  'condition-reports': conditionReportsSite,
 };
 
 /** Every bundled site, by the name `--site` takes (the name of the profile that drives it). */

@@ -4,6 +4,10 @@ import { awsAdapters, type AwsAdapters } from '../../../lib/adapters/aws/index.j
 import { CriticalError } from '../../../lib/core/errors.js';
 import { createCloudResources, DEMO_SECRET_VALUE, useEmulators, type CloudResources } from '../../emulators/aws-env.js';
 import { session } from './helpers.js';
+import { fileNameFor } from '../../../lib/core/file-name.js';
+
+/** A ref's names as a run gives them. */
+const n = (ref: string) => ({ ref, file: fileNameFor(ref) });
 
 useEmulators();
 
@@ -31,13 +35,13 @@ describe('awsAdapters: every adapter from the stack\'s env names and the SDK\'s 
     expect((await aws.tracker.counts('run-env')).PENDING).toBe(2);
 
     const body = Buffer.from('%PDF-1.4 env\n%%EOF\n');
-    const key = await aws.documents.put('run-env', 'R1', body, createHash('sha256').update(body).digest('hex'));
+    const key = await aws.documents.put('run-env', n('R1'), body, createHash('sha256').update(body).digest('hex'));
     expect(key).toBe('runs/run-env/pdfs/R1.pdf');
-    expect((await aws.documents.get('run-env', 'R1'))?.equals(body)).toBe(true);
+    expect((await aws.documents.get('run-env', n('R1')))?.equals(body)).toBe(true);
 
     expect(await aws.queue.sendVehicles([{ runId: 'run-env', ref: 'R1' }])).toBe(1);
     expect(aws.queue.dlqUrl).toBe(res.dlqUrl);
-    expect(await aws.credentials.load()).toEqual(DEMO_SECRET_VALUE);
+    expect(await aws.credentials.load()).toEqual({ username: DEMO_SECRET_VALUE.username, password: DEMO_SECRET_VALUE.password, totpSecret: DEMO_SECRET_VALUE.totp });
     await aws.counters.add('run-env', { retries: 2 });
     expect((await aws.counters.get('run-env')).retries).toBe(2);
   });

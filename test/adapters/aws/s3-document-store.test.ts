@@ -3,8 +3,13 @@ import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCom
 import { beforeAll, describe, expect, it } from 'vitest';
 import { S3DocumentStore } from '../../../lib/adapters/aws/index.js';
 import { InputError, VehicleFailedError } from '../../../lib/core/errors.js';
+import { decodeRefMetadata } from '../../../lib/contracts/index.js';
 import { documentStoreContract } from '../../contracts/document-store.contract.js';
 import { createCloudResources, useEmulators, type CloudResources } from '../../emulators/aws-env.js';
+import { fileNameFor } from '../../../lib/core/file-name.js';
+
+/** A ref's names as a run gives them. */
+const n = (ref: string) => ({ ref, file: fileNameFor(ref) });
 
 useEmulators();
 
@@ -31,14 +36,14 @@ describe('S3DocumentStore (s3rver)', () => {
     store = new S3DocumentStore({ client: res.clients.s3, bucket: res.bucket });
   });
 
-  it('stores a PDF under runs/<runId>/pdfs/<ref>.pdf with its content type and sha256 metadata', async () => {
+  it('stores a PDF under runs/<runId>/pdfs/<file name> with its content type, sha256 and ref metadata', async () => {
     const body = pdf('R00001');
-    const key = await store.put(RUN, 'R00001', body, sha(body));
+    const key = await store.put(RUN, n('R00001'), body, sha(body));
     expect(key).toBe(`runs/${RUN}/pdfs/R00001.pdf`);
     const head = await res.clients.s3.send(new HeadObjectCommand({ Bucket: res.bucket, Key: key }));
     expect(head.ContentType).toBe('application/pdf');
     expect(head.ContentLength).toBe(body.length);
-    expect(head.Metadata).toEqual({ sha256: sha(body) });
+    expect(head.Metadata).toEqual({ sha256: sha(body), ref: 'R00001' });
     // And the raw object, read without the adapter, is the same bytes.
     const raw = await res.clients.s3.send(new GetObjectCommand({ Bucket: res.bucket, Key: key }));
     expect(sha(Buffer.from(await raw.Body!.transformToByteArray()))).toBe(sha(body));
@@ -46,18 +51,28 @@ describe('S3DocumentStore (s3rver)', () => {
 
   it('refuses a sha256 that does not match the bytes (nothing stored)', async () => {
     const body = pdf('R00002');
-    await expect(store.put(RUN, 'R00002', body, 'ab'.repeat(32))).rejects.toThrow(/does not match/);
-    expect(await store.get(RUN, 'R00002')).toBeUndefined();
+    await expect(store.put(RUN, n('R00002'), body, 'ab'.repeat(32))).rejects.toThrow(/does not match/);
+    expect(await store.get(RUN, n('R00002'))).toBeUndefined();
   });
 
   it.each([
-    [' R1', 'surrounding whitespace'],
-    ['R 1', 'whitespace'],
-    ['Véhicule', 'a non-ASCII character'],
-    ['x'.repeat(65), 'more than 64 characters'],
-  ])('refuses the ref %j (%s), which a run folder could hold but a key of the inventory rules cannot', async (ref) => {
+    [' STK 0099 '],
+    ['STK-0007/B'],
+    ['Véhicule'],
+    ['../../etc/passwd'],
+    ['x'.repeat(200)],
+  ])('stores the ref %j under its safe key, with the exact ref percent-encoded in its metadata', async (ref) => {
     const body = pdf('x');
-    const error = await store.put(RUN, ref, body, sha(body)).catch((e: unknown) => e);
+    const key = await store.put(RUN, n(ref), body, sha(body));
+    expect(key).toBe(`runs/${RUN}/pdfs/${fileNameFor(ref)}`);
+    const object = await store.getObject(key);
+    expect(object?.metadata.ref).toBe(encodeURIComponent(ref));
+    expect(decodeRefMetadata(object!.metadata.ref!)).toBe(ref);
+  });
+
+  it('refuses a file name the rule could not have made (unsafe_ref)', async () => {
+    const body = pdf('x');
+    const error = await store.put(RUN, { ref: 'R1', file: '../R1.pdf' }, body, sha(body)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VehicleFailedError);
     expect((error as VehicleFailedError).reason).toBe('unsafe_ref');
   });
@@ -65,7 +80,7 @@ describe('S3DocumentStore (s3rver)', () => {
   it('refuses a run id that could change the prefix', async () => {
     const body = pdf('x');
     for (const runId of ['..', 'a/b', '', '../../etc']) {
-      await expect(store.put(runId, 'R1', body, sha(body))).rejects.toBeInstanceOf(InputError);
+      await expect(store.put(runId, n('R1'), body, sha(body))).rejects.toBeInstanceOf(InputError);
     }
     const listed = await res.clients.s3.send(new ListObjectsV2Command({ Bucket: res.bucket }));
     expect((listed.Contents ?? []).every((o) => o.Key?.startsWith('runs/'))).toBe(true);
@@ -94,7 +109,7 @@ describe('S3DocumentStore (s3rver)', () => {
     await res.clients.s3.send(new PutObjectCommand({ Bucket: res.bucket, Key: `runs/${runId}-other/pdfs/X.pdf`, Body: body }));
     const pdfs = await store.listPdfs(runId);
     expect(pdfs).toHaveLength(1_005);
-    expect(pdfs.map((p) => p.ref)).toEqual(refs);
-    expect(pdfs[0]).toMatchObject({ ref: 'L00000', key: `runs/${runId}/pdfs/L00000.pdf`, size: body.length });
+    expect(pdfs.map((p) => p.file)).toEqual(refs.map((ref) => `${ref}.pdf`));
+    expect(pdfs[0]).toMatchObject({ file: 'L00000.pdf', key: `runs/${runId}/pdfs/L00000.pdf`, size: body.length });
   }, 60_000);
 });

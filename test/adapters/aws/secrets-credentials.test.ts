@@ -38,9 +38,9 @@ describe('SecretsCredentials (Secrets Manager stand-in)', () => {
 
   it('loads {"username","password"} from the secret (by name or ARN)', async () => {
     const byName = new SecretsCredentials({ client: res.clients.secrets, secretId: res.secretId });
-    expect(await byName.load()).toEqual(DEMO_SECRET_VALUE);
+    expect(await byName.load()).toEqual({ username: DEMO_SECRET_VALUE.username, password: DEMO_SECRET_VALUE.password, totpSecret: DEMO_SECRET_VALUE.totp });
     const byArn = new SecretsCredentials({ client: res.clients.secrets, secretId: res.secretArn });
-    expect(await byArn.load()).toEqual(DEMO_SECRET_VALUE);
+    expect(await byArn.load()).toEqual({ username: DEMO_SECRET_VALUE.username, password: DEMO_SECRET_VALUE.password, totpSecret: DEMO_SECRET_VALUE.totp });
   });
 
   it('reads the secret once per 5 minutes, and once for concurrent callers', async () => {
@@ -68,6 +68,20 @@ describe('SecretsCredentials (Secrets Manager stand-in)', () => {
     expect(error).toBeInstanceOf(CriticalError);
     expect((error as CriticalError).reason).toBe('credentials_missing');
     expect(error.message).toBe('secret no/such/secret does not exist: set the portal credentials in secret no/such/secret');
+  });
+
+  it('passes an optional "totp" on as the TOTP secret, and refuses an empty one without quoting the value', async () => {
+    const own = await createCloudResources('secrets-totp', { secretValue: { username: 'demo', password: 'pw-1234', totp: ' MFRGGZDFMZTWQ2LKNNWG23TPOBYXEZ3U ' } });
+    expect(await new SecretsCredentials({ client: own.clients.secrets, secretId: own.secretId }).load()).toEqual({
+      username: 'demo',
+      password: 'pw-1234',
+      totpSecret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXEZ3U',
+    });
+    const empty = await createCloudResources('secrets-totp-empty', { secretValue: { username: 'demo', password: 'pw-1234', totp: ' ' } });
+    const error = await failure(new SecretsCredentials({ client: empty.clients.secrets, secretId: empty.secretId }));
+    expect((error as CriticalError).reason).toBe('credentials_invalid');
+    expect(error.message).toContain('"totp"');
+    expect(error.message).not.toContain('pw-1234');
   });
 
   it('refuses the placeholder username CHANGE_ME', async () => {

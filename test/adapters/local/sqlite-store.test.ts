@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { SCHEMA_VERSION, SqliteStore } from '../../../lib/adapters/local/index.js';
 import { InputError } from '../../../lib/core/errors.js';
 import { trackerContract } from '../../contracts/tracker.contract.js';
 import { manualClock, tempOut, vehicles } from './helpers.js';
+import { documentName } from '../../../lib/core/file-name.js';
 
 const RUN = '2024-05-31-1';
 const doneRecord = { bytes: 1234, sha256: 'f'.repeat(64), storageKey: `${RUN}/R00001.pdf`, attempts: 1, workerId: 'w3', durationMs: 850 };
@@ -194,6 +195,35 @@ describe('SqliteStore.open on bad input', () => {
     mkdirSync(join(out.dir, 'out'));
     writeFileSync(join(out.dir, 'out', 'fleetpdf.db'), 'not a db');
     expect(() => SqliteStore.open(`${relativeDir}/`)).toThrow(`tracking database ${relativeDir}/fleetpdf.db is not a valid SQLite database`);
+  });
+
+  it('opens a schema 1 database (before file names were tracked): its rows keep their refs and get <ref>.pdf', async () => {
+    const old = new Database(join(out.dir, 'fleetpdf.db'));
+    // Schema 1 as released (lib/adapters/local/schema.ts, first migration), with one DONE row.
+    old.exec(`
+      CREATE TABLE runs (run_id TEXT PRIMARY KEY, folder TEXT NOT NULL, profile TEXT NOT NULL, portal TEXT NOT NULL,
+        created_at INTEGER NOT NULL, finished_at INTEGER, status TEXT NOT NULL, options_json TEXT NOT NULL DEFAULT '{}');
+      CREATE TABLE vehicles (run_id TEXT NOT NULL, ref TEXT NOT NULL, vin TEXT, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+        available_at INTEGER NOT NULL, lease_owner TEXT, lease_token TEXT, lease_expires_at INTEGER, bytes INTEGER, sha256 TEXT,
+        storage_key TEXT, last_error TEXT, error_reason TEXT, worker_id TEXT, started_at INTEGER, finished_at INTEGER,
+        duration_ms INTEGER, updated_at INTEGER NOT NULL, PRIMARY KEY (run_id, ref));
+      CREATE INDEX vehicles_lease ON vehicles (run_id, status, available_at, ref);
+      INSERT INTO vehicles (run_id, ref, status, attempts, available_at, updated_at, bytes, sha256, storage_key)
+        VALUES ('${RUN}', 'OLD-1', 'DONE', 1, 0, 0, 10, 'ab', '${RUN}/OLD-1.pdf');
+    `);
+    old.pragma('user_version = 1');
+    old.close();
+    const store = SqliteStore.open(out.dir);
+    onTestFinished(() => store.close());
+    const row = await store.get(RUN, 'OLD-1');
+    expect(row).toMatchObject({ ref: 'OLD-1', status: 'DONE', storageKey: `${RUN}/OLD-1.pdf` });
+    expect(row?.file).toBeUndefined();
+    expect(documentName(row!).file).toBe('OLD-1.pdf');
+    await store.register(RUN, [{ ref: 'NEW/1', file: 'NEW_1~abcdef.pdf' }]);
+    expect((await store.get(RUN, 'NEW/1'))?.file).toBe('NEW_1~abcdef.pdf');
+    const db = new Database(join(out.dir, 'fleetpdf.db'), { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
   });
 
   it('refuses a database written by a newer fleetpdf', () => {

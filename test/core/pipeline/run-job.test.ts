@@ -13,6 +13,8 @@ import { VehicleStatus } from '../../../lib/core/types.js';
 import { generateInventory } from '../../../lib/demo-portal/inventory.js';
 import { renderValuationPdf } from '../../../lib/demo-portal/pdf.js';
 import { PdfVerifier } from '../../../lib/core/verify/index.js';
+import { documentName } from '../../../lib/core/file-name.js';
+import type { DocumentName } from '../../../lib/core/ports.js';
 
 const verifier = new PdfVerifier();
 afterAll(() => verifier.close());
@@ -57,14 +59,14 @@ function setup(vehicles: number, options: { putDelayMs?: number; fetchMs?: numbe
   };
   const files = new FsDocumentStore(out);
   const documents = {
-    put: async (runId: string, ref: string, bytes: Buffer, sha256: string) => {
+    put: async (runId: string, name: DocumentName, bytes: Buffer, sha256: string) => {
       await sleep(options.putDelayMs ?? 0);
-      const key = await files.put(runId, ref, bytes, sha256);
-      events.push(`stored ${ref}`);
+      const key = await files.put(runId, name, bytes, sha256);
+      events.push(`stored ${name.ref}`);
       return key;
     },
-    get: (runId: string, ref: string) => files.get(runId, ref),
-    keyFor: (runId: string, ref: string) => files.keyFor(runId, ref),
+    get: (runId: string, name: DocumentName) => files.get(runId, name),
+    keyFor: (runId: string, name: DocumentName) => files.keyFor(runId, name),
   };
   // A tracker whose writes at the end of an attempt fail (a disk that went away).
   const tracker = options.trackerFails
@@ -124,7 +126,7 @@ describe('runJob', () => {
     const { runId, result, rows } = await env.start(1);
     expect(result.status).toBe('completed');
     expect(rows.every((r) => r.status === VehicleStatus.DONE)).toBe(true);
-    for (const v of env.inventory) expect((await env.files.get(runId, v.ref))?.subarray(0, 5).toString()).toBe('%PDF-');
+    for (const v of env.inventory) expect((await env.files.get(runId, documentName(v)))?.subarray(0, 5).toString()).toBe('%PDF-');
     // Vehicle 2's fetch started before vehicle 1 was stored (a 150 ms put against a 40 ms fetch).
     const [first, second] = env.inventory;
     expect(env.events.indexOf(`fetch-start ${second!.ref}`)).toBeLessThan(env.events.indexOf(`stored ${first!.ref}`));
@@ -148,7 +150,7 @@ describe('runJob', () => {
     const next = events.find((e, i) => i > events.indexOf(`fetch-end ${target.ref}`) && e.startsWith('fetch-start'))!;
     expect(events.indexOf(next)).toBeLessThan(rebuiltAt);
     expect(events.indexOf(next.replace('start', 'end'))).toBeLessThan(rebuiltAt);
-    expect((await verifier.verify((await env.files.get(runId, target.ref))!, target)).matched).toContain('ref');
+    expect((await verifier.verify((await env.files.get(runId, documentName(target)))!, target)).matched).toContain('ref');
   });
 
   it('fails the run with the tracker error a storage outcome hit, without an unhandled rejection', async () => {

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LoginRejectedError, SessionExpiredError } from '../../../lib/core/errors.js';
+import { CriticalError, LoginRejectedError, SessionExpiredError } from '../../../lib/core/errors.js';
+import type { PortalProfile } from '../../../lib/core/portal/profile.js';
 import { parseInventoryCsv } from '../../../lib/core/portal/inventory-csv.js';
 import {
   clickControl,
@@ -126,5 +127,88 @@ describe('dealer-values steps against the demo portal (real Chromium)', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('a document hook with openPage false runs from the page as it is, with session-aware helpers', async () => {
+    const viaRequest: PortalProfile = {
+      ...dealerValues,
+      document: {
+        ...dealerValues.document,
+        openPage: false,
+        run: async (page, vehicle, ctx) =>
+          ctx.checkApiResponse(await page.request.get(`${ctx.baseUrl}/vehicles/${encodeURIComponent(vehicle.ref)}/report.pdf`), 'report'),
+      },
+    };
+    const { page, context } = await loggedInPage();
+    try {
+      const vehicle = env.portal.inventory[2]!;
+      const before = env.portal.stats().requests;
+      const body = await fetchDocumentInPage(page, viaRequest, vehicle, env.ctx, 1);
+      expect((await verifier.verify(body, vehicle)).matched).toEqual(['ref', 'vin']);
+      // No vehicle page first: the PDF was the only request.
+      expect(env.portal.stats().requests - before).toBe(1);
+      expect(page.url()).toBe('about:blank');
+      env.portal.kickSessions();
+      const error = await fetchDocumentInPage(page, viaRequest, vehicle, env.ctx, 6).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SessionExpiredError);
+      expect((error as SessionExpiredError).staleVersion).toBe(6);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('terms asked again when a download lands on the license page: accepted in place, the download tried once more', async () => {
+    const { page, context } = await loggedInPage();
+    try {
+      const vehicle = env.portal.inventory[3]!;
+      // The portal shows its license again when the first download is asked for (the demo keeps it accepted, so the
+      // first vehicle page is rewritten: its control leads to the real license page).
+      let bounced = 0;
+      await page.route(
+        `**/vehicles/${vehicle.ref}`,
+        async (route) => {
+          bounced += 1;
+          const answer = await route.fetch();
+          const html = (await answer.text()).replace(/<a id="download-pdf"[^>]*>/, '<a id="download-pdf" href="/license">');
+          await route.fulfill({ response: answer, body: html });
+        },
+        { times: 1 },
+      );
+      const accepts: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && new URL(r.url()).pathname === '/license') accepts.push(r.url());
+      });
+      const body = await fetchDocumentInPage(page, dealerValues, vehicle, env.ctx, 1);
+      expect((await verifier.verify(body, vehicle)).matched).toEqual(['ref', 'vin']);
+      expect(bounced).toBe(1);
+      expect(accepts).toHaveLength(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a license.run hook accepts the license after login', async () => {
+    let runs = 0;
+    const hooked: PortalProfile = {
+      ...dealerValues,
+      license: {
+        urlPattern: dealerValues.license!.urlPattern,
+        run: async (page, ctx) => {
+          runs += 1;
+          await Promise.all([page.waitForURL((url) => url.pathname !== '/license', { timeout: ctx.stepTimeoutMs }), page.click('#accept-license')]);
+        },
+      },
+    };
+    const before = env.portal.stats();
+    await loginInBrowser(env.browser, hooked, DEMO_CREDENTIALS, env.ctx);
+    expect(runs).toBe(1);
+    expect(env.portal.stats().licenseAccepts - before.licenseAccepts).toBe(1);
+  });
+
+  it('the default login without its selectors (and no login.run) is a config error', async () => {
+    const { usernameSelector: _u, ...login } = dealerValues.login;
+    const error = await loginInBrowser(env.browser, { ...dealerValues, login }, DEMO_CREDENTIALS, env.ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CriticalError);
+    expect((error as CriticalError).reason).toBe('bad_config');
   });
 });

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { TrackingRow } from '../../../lib/core/ports.js';
 import { buildReport, formatSummary, manifestCsv, type ReportCounters } from '../../../lib/core/report/index.js';
 import { VehicleStatus } from '../../../lib/core/types.js';
+import { assignFileNames, fileNameFor, refHash } from '../../../lib/core/file-name.js';
+import { refusedLineKey } from '../../../lib/core/row-key.js';
 
 const T0 = Date.parse('2026-01-05T10:00:00.000Z');
 const counters: ReportCounters = {
@@ -183,22 +185,38 @@ describe('manifestCsv', () => {
       row('b,2', VehicleStatus.FAILED, { attempts: 3, lastError: 'said "no", then\nleft' }),
       done('10', 0, 1),
       row('2', VehicleStatus.DONE, { attempts: 2, bytes: 5, sha256: 'abc', lastError: 'an earlier attempt failed' }),
-      row('7', VehicleStatus.SKIPPED, { lastError: 'duplicate of line 3' }),
+      row(refusedLineKey(9, '7'), VehicleStatus.SKIPPED, { lastError: 'line 9: duplicate ref, first on line 3' }),
+      row('7', VehicleStatus.DONE, { attempts: 1, bytes: 9, sha256: 'def', file: '7.pdf' }),
     ]);
     expect(csv).toBe(
       [
-        'ref,status,bytes,sha256,attempts,error',
-        '2,DONE,5,abc,2,',
-        '7,SKIPPED,,,0,duplicate of line 3',
-        '10,DONE,1000,sha-10,1,',
-        '"b,2",FAILED,,,3,"said ""no"", then\nleft"',
+        'ref,file,status,bytes,sha256,attempts,error',
+        '2,2.pdf,DONE,5,abc,2,',
+        '7,7.pdf,DONE,9,def,1,',
+        '7,,SKIPPED,,,0,"line 9: duplicate ref, first on line 3"',
+        '10,10.pdf,DONE,1000,sha-10,1,',
+        `"b,2",${fileNameFor('b,2')},FAILED,,,3,"said ""no"", then\nleft"`,
         '',
       ].join('\n'),
     );
   });
 
+  it('writes each awkward ref exactly, beside its file name', () => {
+    const refs = [' STK 0099 ', 'STK-0007/B', 'STK-0150\u00c4', '=cmd', 'stk-1', 'STK-1'];
+    const names = assignFileNames(refs);
+    const csv = manifestCsv(refs.map((ref) => row(ref, VehicleStatus.DONE, { attempts: 1, bytes: 1, sha256: 's', file: names.get(ref)! })));
+    const lines = csv.trim().split('\n').slice(1);
+    expect(lines).toContain(`" STK 0099 ",STK_0099~${refHash(' STK 0099 ')}.pdf,DONE,1,s,1,`);
+    expect(lines).toContain(`STK-0007/B,STK-0007_B~${refHash('STK-0007/B')}.pdf,DONE,1,s,1,`);
+    expect(lines).toContain(`STK-0150\u00c4,STK-0150A~${refHash('STK-0150\u00c4')}.pdf,DONE,1,s,1,`);
+    expect(lines).toContain(`stk-1,stk-1~${refHash('stk-1')}.pdf,DONE,1,s,1,`);
+    expect(lines).toContain(`STK-1,STK-1~${refHash('STK-1')}.pdf,DONE,1,s,1,`);
+    // The file name of a formula-looking ref does not look like one.
+    expect(lines).toContain(`=cmd,cmd~${refHash('=cmd')}.pdf,DONE,1,s,1,`);
+  });
+
   it('writes the header alone for no rows', () => {
-    expect(manifestCsv([])).toBe('ref,status,bytes,sha256,attempts,error\n');
+    expect(manifestCsv([])).toBe('ref,file,status,bytes,sha256,attempts,error\n');
   });
 });
 
@@ -222,6 +240,34 @@ describe('formatSummary', () => {
     expect(summary).toContain('Failures: timeout x2, wrong_vehicle x1');
     expect(summary).toContain('Skipped: invalid VIN x1');
     expect(summary).toContain('Files: /home/jurgen/output/2026-01-05-1');
+  });
+
+  it('groups skip reasons by kind, not by line', () => {
+    const skipped = (line: number, reason: string) => row(refusedLineKey(line, `r${line}`), VehicleStatus.SKIPPED, { lastError: `line ${line}: ${reason}` });
+    const report = buildReport({
+      runId: 'r', profile: 'p', workers: 1, counters, status: 'completed', startedAt: T0, finishedAt: T0 + 1000, output: 'o',
+      rows: [
+        skipped(20, 'unsafe ref "a\\tb": contains a control character'),
+        skipped(44, 'unsafe ref "c\\nd": contains a control character'),
+        skipped(45, 'unsafe ref "x": longer than 200 characters (201)'),
+        skipped(52, 'duplicate ref, first on line 7'),
+        skipped(53, 'duplicate ref, first on line 8'),
+        skipped(60, 'invalid VIN "NOPE"'),
+        skipped(61, 'empty ref'),
+      ],
+    });
+    expect(formatSummary(report)).toContain('Skipped: unsafe ref x3, duplicate ref x2, empty ref x1, 1 more');
+    expect(report.skipped_refs.map((s) => s.ref)).toEqual(['r20', 'r44', 'r45', 'r52', 'r53', 'r60', 'r61']);
+  });
+
+  it('under --limit counts only the selected vehicles and says how many the inventory had', () => {
+    const report = buildReport({
+      runId: 'r', profile: 'p', workers: 1, counters, status: 'completed', startedAt: T0, finishedAt: T0 + 1000, output: 'o',
+      rows: [done('1', 0, 1), done('2', 0, 1), done('3', 0, 1), done('4', 0, 1), done('5', 0, 1)],
+      selection: { limit: 5, inventory: 9 },
+    });
+    expect(report).toMatchObject({ total_inventory: 5, succeeded: 5, skipped: 0, selection: { limit: 5, inventory: 9 } });
+    expect(formatSummary(report)).toContain('Done 5 of 5, failed 0, skipped 0 (--limit 5 of 9 in the inventory)');
   });
 
   it('names the stop reason of a stopped run', () => {
