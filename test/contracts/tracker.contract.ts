@@ -57,7 +57,7 @@ export function trackerContract(name: string, setup: TrackerSetup): void {
     it('keeps awkward refs exactly, each with its file name, and a name once given stays on register again', async () => {
       const run = newRun();
       const refs = [' STK 0099 ', 'STK-0007/B', 'STK-0150\u00c4', 'stk-1', 'STK-1', '../../etc/passwd', refusedLineKey(7, 'STK-1')];
-      const files = refs.map((ref, i) => `F${i}~abcdef.pdf`);
+      const files = refs.map((_, i) => `F${i}~abcdef.pdf`);
       expect(await tracker.register(run, refs.map((ref, i) => ({ ref, file: files[i]! })))).toBe(refs.length);
       for (const [i, ref] of refs.entries()) expect(await tracker.get(run, ref), ref).toMatchObject({ ref, file: files[i], status: 'PENDING' });
       expect((await tracker.list(run)).map((r) => r.ref).sort()).toEqual([...refs].sort());

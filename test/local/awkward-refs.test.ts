@@ -78,6 +78,15 @@ describe('a local run over awkward refs', () => {
     await expectAllStoredAndVerified(portal, folder);
   });
 
+  it('downloads them all through worker pages too (--fetch browser: the vehicle page, then its download control)', async () => {
+    const browser = await runCli(['run', '--portal', portal.url, '--out', dir.path, '--new', '--json', '--workers', '3', '--fetch', 'browser'], env);
+    expect(browser.code, browser.stderr).toBe(0);
+    const again = JSON.parse(browser.stdout) as RunReport;
+    expect(again).toMatchObject({ succeeded: 16, failed: 0, skipped: 0, browser_downloads: 16 });
+    const files = readdirSync(join(dir.path, again.runId)).filter((f) => f.endsWith('.pdf'));
+    expect(files.sort()).toEqual(readdirSync(join(dir.path, report.runId)).filter((f) => f.endsWith('.pdf')).sort());
+  });
+
   it('under --limit counts only the selected vehicles, and names them as the full run did', async () => {
     const limited = await runCli(['run', '--portal', portal.url, '--out', dir.path, '--new', '--json', '--workers', '2', '--limit', '5'], env);
     expect(limited.code, limited.stderr).toBe(0);
