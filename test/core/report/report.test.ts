@@ -211,8 +211,8 @@ describe('manifestCsv', () => {
     expect(lines).toContain(`STK-0150\u00c4,STK-0150A~${refHash('STK-0150\u00c4')}.pdf,DONE,1,s,1,`);
     expect(lines).toContain(`stk-1,stk-1~${refHash('stk-1')}.pdf,DONE,1,s,1,`);
     expect(lines).toContain(`STK-1,STK-1~${refHash('STK-1')}.pdf,DONE,1,s,1,`);
-    // The file name of a formula-looking ref does not look like one.
-    expect(lines).toContain(`=cmd,cmd~${refHash('=cmd')}.pdf,DONE,1,s,1,`);
+    // A formula-looking ref is shown as text (a leading quote), and its file name does not look like one.
+    expect(lines).toContain(`'=cmd,cmd~${refHash('=cmd')}.pdf,DONE,1,s,1,`);
   });
 
   it('writes the header alone for no rows', () => {
