@@ -75,6 +75,8 @@ export async function runCommand(settings: LocalSettings): Promise<number> {
     const { report } = result;
     if (settings.json) process.stdout.write(`${redactor.redact(JSON.stringify(report, null, 2))}\n`);
     for (const line of formatSummary(report).split('\n')) out.line(line);
+    // What the bundled portal saw: a real portal's side of a run is not ours to count.
+    if (demo) out.line(`demo portal: ${demo.stats().logins} login(s), ${demo.stats().pdfRequests} PDF requests`);
     if (report.status === 'stopped') {
       const reason = report.stop_reason ?? 'unknown';
       // Some reasons already say when to run again ("... run again later").
