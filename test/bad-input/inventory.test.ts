@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../lib/core/errors.js';
 import { parseInventoryCsv } from '../../lib/core/portal/inventory-csv.js';
+import { refusedLineKey } from '../../lib/core/row-key.js';
 import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
 import type { RunReport } from '../../lib/core/report/types.js';
 import { runCli } from '../../harness/cli.js';
@@ -182,4 +183,37 @@ describe('refused lines end to end: the CLI against a demo portal whose export h
     const pdfs = readdirSync(join(dir.path, report.runId)).filter((f) => f.endsWith('.pdf'));
     expect(pdfs.sort()).toEqual(portal.inventory.map((v) => `${v.ref}.pdf`).sort());
   });
+});
+
+describe('refused-line keys cannot collide with a ref (issue 14 item 14)', () => {
+  let portal: DemoPortal;
+  let dir: ReturnType<typeof tempDir>;
+  // Exactly the key generated for the empty-ref line 7, offered by the portal as a ref on line 6.
+  const lookalike = refusedLineKey(7, '');
+  beforeAll(async () => {
+    portal = await startDemoPortal({
+      vehicles: 4,
+      extraCsvRows: [{ 'Reference Number': lookalike }, { 'Reference Number': '', Make: 'Ford' }, { 'Reference Number': '#line-8' }],
+    });
+    dir = tempDir();
+  });
+  afterAll(async () => {
+    await portal?.close();
+    dir?.cleanup();
+  });
+
+  it('reports the look-alike ref and the empty-ref row both, and the totals cover every line', async () => {
+    const result = await runCli(['run', '--portal', portal.url, '--out', dir.path, '--workers', '2', '--json'], {
+      PORTAL_USER: 'demo',
+      PORTAL_PASS: 'demo-pass',
+    });
+    const report = JSON.parse(result.stdout) as RunReport;
+    // 4 vehicles + 3 extra lines; '#line-8' is a plain ref the portal does not know (FAILED, not lost).
+    expect(report.total_inventory).toBe(7);
+    expect(report.succeeded + report.failed + report.skipped + report.pending.length).toBe(7);
+    expect(report.skipped).toBe(2);
+    const reasons = report.skipped_refs.map((s) => s.reason);
+    expect(reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^line 6: unsafe ref/), 'line 7: empty ref']));
+    expect(report.succeeded + report.failed).toBe(5);
+  }, 120_000);
 });
