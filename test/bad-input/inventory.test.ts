@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../lib/core/errors.js';
 import { parseInventoryCsv } from '../../lib/core/portal/inventory-csv.js';
 import { refusedLineKey } from '../../lib/core/row-key.js';
+import { decodeInventoryBytes } from '../../lib/core/portal/inventory-text.js';
 import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
 import type { RunReport } from '../../lib/core/report/types.js';
 import { runCli } from '../../harness/cli.js';
@@ -216,4 +218,42 @@ describe('refused-line keys cannot collide with a ref (issue 14 item 14)', () =>
     expect(reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^line 6: unsafe ref/), 'line 7: empty ref']));
     expect(report.succeeded + report.failed).toBe(5);
   }, 120_000);
+});
+
+describe('inventory exports in other encodings (decodeInventoryBytes)', () => {
+  const csv = `${HEADER}\nA1,${VIN},Citro\u00ebn\nA2,${VIN},Honda\n`;
+  const refs = (bytes: Buffer) => parseInventoryCsv(decodeInventoryBytes(bytes), COLUMNS).vehicles.map((v) => v.ref);
+
+  it('UTF-16LE and UTF-16BE with a BOM are decoded', () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')]);
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(csv, 'utf16le').swap16()]);
+    expect(refs(le)).toEqual(['A1', 'A2']);
+    expect(refs(be)).toEqual(['A1', 'A2']);
+    expect(decodeInventoryBytes(le)).toContain('Citro\u00ebn');
+  });
+
+  it('a gzip body without Content-Encoding (1f 8b) is decompressed', () => {
+    expect(refs(gzipSync(Buffer.from(csv)))).toEqual(['A1', 'A2']);
+  });
+
+  it('binary or BOM-less UTF-16: one line naming the encoding, never the raw bytes', () => {
+    const binary = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256));
+    const noBom = Buffer.from(csv, 'utf16le');
+    for (const [bytes, what] of [
+      [binary, /binary data/],
+      [noBom, /UTF-16 without a byte order mark/],
+      [Buffer.from([0x1f, 0x8b, 1, 2, 3]), /gzip data that does not decompress/],
+    ] as const) {
+      let message = '';
+      try {
+        decodeInventoryBytes(bytes);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InputError);
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(what);
+      expect(message).not.toContain('\n');
+      expect(message).toMatch(/^[\x20-\x7e]+$/);
+    }
+  });
 });
