@@ -113,6 +113,35 @@ export class LoginRejectedError extends CriticalError {
   }
 }
 
+/** Error codes meaning the disk (or the user's quota) is full: SQLite's and the OS's. */
+const STORAGE_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
+
+/** Is this a "no space left" error from the file system or SQLite? */
+export function isStorageFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && STORAGE_FULL_CODES.has(code);
+}
+
+/**
+ * The disk holding the out folder is full: our fault, not the portal's, so the run stops at
+ * once (exit 3) instead of retrying downloads it cannot store or opening the circuit breaker.
+ */
+export class StorageFullError extends CriticalError {
+  constructor(
+    readonly folder: string,
+    options?: { cause?: unknown },
+  ) {
+    const code = (options?.cause as { code?: string } | undefined)?.code ?? 'ENOSPC';
+    super(`no space left on the disk holding ${folder} (${code}): free space and run again`, 'storage_full', options);
+  }
+}
+
+/** Rethrow a storage-full error as a StorageFullError naming `folder`; anything else unchanged. */
+export function storageFullIn(folder: string, error: unknown): unknown {
+  if (error instanceof StorageFullError || !isStorageFull(error)) return error;
+  return new StorageFullError(folder, { cause: error });
+}
+
 /** Bad user input (CSV, options): one line, non-zero exit. */
 export class InputError extends CriticalError {
   constructor(message: string) {
@@ -123,6 +152,8 @@ export class InputError extends CriticalError {
 /** Any thrown value mapped to a FleetPdfError; unknown errors are treated as transient. */
 export function classify(error: unknown): FleetPdfError {
   if (error instanceof FleetPdfError) return error;
+  // A full disk is never the portal's fault (an adapter that did not say where gets the generic folder).
+  if (isStorageFull(error)) return new StorageFullError('the out folder', { cause: error });
   const message = error instanceof Error ? error.message : String(error);
   const network = /net::(ERR_[A-Z_]+)/.exec(message);
   if (network) {

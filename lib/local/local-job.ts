@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { attemptPolicy } from '../core/attempt/index.js';
 import { spreadsheetSafeCopy } from '../core/csv.js';
 import { CircuitBreaker, PauseGate } from '../core/breaker/index.js';
-import { InputError, type FleetPdfError } from '../core/errors.js';
+import { InputError, isStorageFull, StorageFullError, type FleetPdfError } from '../core/errors.js';
 import type { PortalProfile, StepContext } from '../core/portal/profile.js';
 import type { ProfileSource } from '../profiles/load.js';
 import { resolveFetchMode } from '../core/portal/fetch-mode.js';
@@ -197,6 +197,11 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
     });
     await onWorkEnd?.();
     onWorkEnd = undefined;
+    // The pipeline does not know where the disk is full: name the run folder.
+    if (result.stopError?.reason === 'storage_full' && !(result.stopError instanceof StorageFullError && result.stopError.folder === folder)) {
+      result.stopError = new StorageFullError(folder, { cause: result.stopError });
+      result.stopReason = result.stopError.message;
+    }
     await counters.add(runId, { browser_restarts: pool.browserRestarts });
     peakRssMb = Math.max(peakRssMb, sampleRssMb());
 
@@ -221,9 +226,12 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
       output: folder,
       ...runSelection(store, runId),
     });
-    await writeFileAtomic(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    await writeFileAtomic(join(folder, 'report.html'), renderReportHtml(report));
-    await writeFileAtomic(join(folder, 'manifest.csv'), manifestCsv(finalRows));
+    const written = await writeReports(folder, [
+      ['report.json', `${JSON.stringify(report, null, 2)}\n`],
+      ['report.html', renderReportHtml(report)],
+      ['manifest.csv', manifestCsv(finalRows)],
+    ]);
+    if (!written) log(`no space left to write the reports in ${folder}: free space and run again (nothing is lost)`);
     // A run with FAILED vehicles stays open: the next `fleetpdf run` retries them (`--new` starts afresh).
     if (status === 'completed') store.finishRun(runId, report.failed > 0 ? 'failed' : 'completed');
     return { report, folder, stopError: result.stopError, workerPagesOpened: paths.workerPagesOpened() };
@@ -329,4 +337,20 @@ function runSelection(store: SqliteStore, runId: string): { selection?: { limit:
   const selection = store.getRun(runId)?.options.selection as { limit?: unknown; inventory?: unknown } | undefined;
   if (typeof selection?.limit !== 'number' || typeof selection.inventory !== 'number') return {};
   return { selection: { limit: selection.limit, inventory: selection.inventory } };
+}
+
+/**
+ * Write the reports, each atomically. On a full disk stop writing and return false: the
+ * report still exists in memory (`--json` prints it) and the next run writes them again.
+ */
+async function writeReports(folder: string, files: [string, string][]): Promise<boolean> {
+  for (const [name, content] of files) {
+    try {
+      await writeFileAtomic(join(folder, name), content);
+    } catch (error) {
+      if (isStorageFull(error)) return false;
+      throw error;
+    }
+  }
+  return true;
 }

@@ -22,7 +22,7 @@ const SummarisableReport = z.looseObject({
   success_rate: z.number(),
   runtime_seconds: z.number(),
   throughput_per_hour: z.number(),
-  avg_seconds_per_vehicle: z.number(),
+  wall_seconds_per_finished_vehicle: z.number(),
   workers: z.number(),
   p50_seconds: z.number(),
   p95_seconds: z.number(),

@@ -1,8 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../lib/core/errors.js';
 import { parseInventoryCsv } from '../../lib/core/portal/inventory-csv.js';
+import { refusedLineKey } from '../../lib/core/row-key.js';
+import { decodeInventoryBytes } from '../../lib/core/portal/inventory-text.js';
 import { startDemoPortal, type DemoPortal } from '../../lib/demo-portal/index.js';
 import type { RunReport } from '../../lib/core/report/types.js';
 import { runCli } from '../../harness/cli.js';
@@ -181,5 +184,76 @@ describe('refused lines end to end: the CLI against a demo portal whose export h
     expect(top).toEqual([report.runId]);
     const pdfs = readdirSync(join(dir.path, report.runId)).filter((f) => f.endsWith('.pdf'));
     expect(pdfs.sort()).toEqual(portal.inventory.map((v) => `${v.ref}.pdf`).sort());
+  });
+});
+
+describe('refused-line keys cannot collide with a ref (issue 14 item 14)', () => {
+  let portal: DemoPortal;
+  let dir: ReturnType<typeof tempDir>;
+  // Exactly the key generated for the empty-ref line 7, offered by the portal as a ref on line 6.
+  const lookalike = refusedLineKey(7, '');
+  beforeAll(async () => {
+    portal = await startDemoPortal({
+      vehicles: 4,
+      extraCsvRows: [{ 'Reference Number': lookalike }, { 'Reference Number': '', Make: 'Ford' }, { 'Reference Number': '#line-8' }],
+    });
+    dir = tempDir();
+  });
+  afterAll(async () => {
+    await portal?.close();
+    dir?.cleanup();
+  });
+
+  it('reports the look-alike ref and the empty-ref row both, and the totals cover every line', async () => {
+    const result = await runCli(['run', '--portal', portal.url, '--out', dir.path, '--workers', '2', '--json'], {
+      PORTAL_USER: 'demo',
+      PORTAL_PASS: 'demo-pass',
+    });
+    const report = JSON.parse(result.stdout) as RunReport;
+    // 4 vehicles + 3 extra lines; '#line-8' is a plain ref the portal does not know (FAILED, not lost).
+    expect(report.total_inventory).toBe(7);
+    expect(report.succeeded + report.failed + report.skipped + report.pending.length).toBe(7);
+    expect(report.skipped).toBe(2);
+    const reasons = report.skipped_refs.map((s) => s.reason);
+    expect(reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^line 6: unsafe ref/), 'line 7: empty ref']));
+    expect(report.succeeded + report.failed).toBe(5);
+  }, 120_000);
+});
+
+describe('inventory exports in other encodings (decodeInventoryBytes)', () => {
+  const csv = `${HEADER}\nA1,${VIN},Citro\u00ebn\nA2,${VIN},Honda\n`;
+  const refs = (bytes: Buffer) => parseInventoryCsv(decodeInventoryBytes(bytes), COLUMNS).vehicles.map((v) => v.ref);
+
+  it('UTF-16LE and UTF-16BE with a BOM are decoded', () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')]);
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(csv, 'utf16le').swap16()]);
+    expect(refs(le)).toEqual(['A1', 'A2']);
+    expect(refs(be)).toEqual(['A1', 'A2']);
+    expect(decodeInventoryBytes(le)).toContain('Citro\u00ebn');
+  });
+
+  it('a gzip body without Content-Encoding (1f 8b) is decompressed', () => {
+    expect(refs(gzipSync(Buffer.from(csv)))).toEqual(['A1', 'A2']);
+  });
+
+  it('binary or BOM-less UTF-16: one line naming the encoding, never the raw bytes', () => {
+    const binary = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256));
+    const noBom = Buffer.from(csv, 'utf16le');
+    for (const [bytes, what] of [
+      [binary, /binary data/],
+      [noBom, /UTF-16 without a byte order mark/],
+      [Buffer.from([0x1f, 0x8b, 1, 2, 3]), /gzip data that does not decompress/],
+    ] as const) {
+      let message = '';
+      try {
+        decodeInventoryBytes(bytes);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InputError);
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(what);
+      expect(message).not.toContain('\n');
+      expect(message).toMatch(/^[\x20-\x7e]+$/);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { readdirSync, unlinkSync, type Dirent } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { VehicleFailedError } from '../../core/errors.js';
+import { storageFullIn, VehicleFailedError } from '../../core/errors.js';
 import { assertSafeFileName } from '../../core/file-name.js';
 import type { DocumentName, DocumentStore } from '../../core/ports.js';
 import { isTempFile, openTemp, type TempFile } from '../../system/atomic-file.js';
@@ -46,8 +46,13 @@ export class FsDocumentStore implements DocumentStore {
   async put(runId: string, name: DocumentName, bytes: Buffer, _sha256: string): Promise<string> {
     const path = this.pathFor(runId, name);
     const folder = dirname(path);
-    await (await this.#openTemp(folder, path)).writeAndCommit(bytes);
-    await this.#folders.get(folder)!.sync();
+    try {
+      await (await this.#openTemp(folder, path)).writeAndCommit(bytes);
+      await this.#folders.get(folder)!.sync();
+    } catch (error) {
+      // ENOSPC/EDQUOT: a StorageFullError naming the folder stops the run (the temp file is already gone).
+      throw storageFullIn(folder, error);
+    }
     return this.keyFor(runId, name);
   }
 

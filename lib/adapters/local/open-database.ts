@@ -1,4 +1,4 @@
-import { accessSync, constants as fsConstants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import { firstLine, InputError } from '../../core/errors.js';
@@ -25,6 +25,7 @@ export function openDatabase(outDir: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOU
   const trimmed = outDir.replace(/[\\/]+$/, '');
   const displayPath = trimmed === '' ? DB_FILE_NAME : `${trimmed}${sep}${DB_FILE_NAME}`;
   ensureWritableDir(outDir);
+  assertWalReadable(join(outDir, `${DB_FILE_NAME}-wal`), displayPath);
 
   let db: Database.Database;
   try {
@@ -50,6 +51,36 @@ export function openDatabase(outDir: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOU
     }
     throw new InputError(`cannot use tracking database ${displayPath} (${reason(error)})`);
   }
+}
+
+/** The WAL header's magic numbers (big-endian; the low bit says the checksum byte order) and format version. */
+const WAL_MAGIC = new Set([0x377f0682, 0x377f0683]);
+const WAL_VERSION = 3007000;
+const WAL_HEADER_BYTES = 32;
+
+/**
+ * After a crash the newest commits live only in `fleetpdf.db-wal`. SQLite silently ignores
+ * (and then resets) a WAL whose header is damaged: the run would look like it never
+ * happened and start again from nothing. So check the header first and refuse, touching
+ * nothing, when it is not a WAL's. An empty WAL (checkpointed, or never written) is fine.
+ */
+export function assertWalReadable(walPath: string, displayPath: string): void {
+  const size = statSync(walPath, { throwIfNoEntry: false })?.size ?? 0;
+  if (size === 0) return;
+  const header = Buffer.alloc(WAL_HEADER_BYTES);
+  let read = 0;
+  const fd = openSync(walPath, 'r');
+  try {
+    read = readSync(fd, header, 0, WAL_HEADER_BYTES, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const valid = read === WAL_HEADER_BYTES && WAL_MAGIC.has(header.readUInt32BE(0)) && header.readUInt32BE(4) === WAL_VERSION;
+  if (valid) return;
+  throw new InputError(
+    `tracking database ${displayPath}: its write-ahead log ${displayPath}-wal is damaged (bad header), so the latest progress cannot be read; ` +
+      'nothing was changed: restore both files from a backup, or move them aside to start over (the PDFs already downloaded stay in their run folder)',
+  );
 }
 
 /** Create the out dir and check that we may write there, before SQLite gives a vaguer answer. */

@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, isAbsolute, relative, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { InputError } from '../../core/errors.js';
 import type { DoneRecord, Tracker, TrackingRow } from '../../core/ports.js';
@@ -57,6 +57,11 @@ export class SqliteStore implements Tracker {
 
   // ---- runs ----
 
+  /** The row with its folder as an absolute path under this out dir (see runFolder). */
+  #resolveFolder(row: RunRowDb): RunRowDb {
+    return { ...row, folder: runFolder(this.outDir, row.folder) };
+  }
+
   /** A new run `<YYYY-MM-DD>-<n>` with its folder created; n follows both the db and the folders on disk. */
   createRun(input: CreateRunInput): { runId: string; folder: string } {
     ensureWritableDir(input.outDir);
@@ -79,7 +84,8 @@ export class SqliteStore implements Tracker {
       }
       this.#s.insertRun.run({
         runId,
-        folder,
+        // The folder's name, not its path: a moved or copied out folder finds its runs where it is.
+        folder: runId,
         profile: input.profile,
         portal: input.portal,
         now,
@@ -92,7 +98,7 @@ export class SqliteStore implements Tracker {
 
   getRun(runId: string): RunRecord | undefined {
     const row = this.#s.getRun.get({ runId }) as RunRowDb | undefined;
-    return row && toRunRecord(row);
+    return row && toRunRecord(this.#resolveFolder(row));
   }
 
   /**
@@ -101,7 +107,7 @@ export class SqliteStore implements Tracker {
    */
   latestUnfinishedRun(): RunRecord | undefined {
     const row = this.#s.latestRun.get() as RunRowDb | undefined;
-    return row && row.status !== RunStatus.COMPLETED ? toRunRecord(row) : undefined;
+    return row && row.status !== RunStatus.COMPLETED ? toRunRecord(this.#resolveFolder(row)) : undefined;
   }
 
   /** Merge `options` into the run's recorded options (e.g. what --limit selected). */
@@ -248,4 +254,18 @@ function prepare(db: Database.Database) {
     counts: db.prepare(`SELECT status, COUNT(*) AS n FROM vehicles WHERE run_id = @runId GROUP BY status`),
     list: db.prepare(`SELECT * FROM vehicles WHERE run_id = @runId ORDER BY ref`),
   };
+}
+
+/**
+ * A run's folder under `outDir`. Rows store the folder's name; databases written before that
+ * store an absolute path, used only while it is still under `outDir`: in a moved or copied
+ * out folder it names the old place (a copy would write into the original), so its name is
+ * taken under `outDir` instead.
+ */
+export function runFolder(outDir: string, stored: string): string {
+  const out = resolve(outDir);
+  if (!isAbsolute(stored)) return resolve(out, stored);
+  const rel = relative(out, stored);
+  if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return stored;
+  return resolve(out, basename(stored));
 }

@@ -6,7 +6,7 @@ export type FinishedRunStatus = Exclude<RunStatus, 'running'>;
 /** One row of the runs table. */
 export interface RunRecord {
   runId: string;
-  /** Absolute path of the run folder `<outDir>/<runId>/`. */
+  /** Absolute path of the run folder `<outDir>/<runId>/` (the db stores its name: see runFolder). */
   folder: string;
   profile: string;
   portal: string;

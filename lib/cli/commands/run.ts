@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InputError } from '../../core/errors.js';
+import { InputError, storageFullIn } from '../../core/errors.js';
 import { resolveFetchMode } from '../../core/portal/fetch-mode.js';
 import { Redactor } from '../../core/redact.js';
 import { formatSummary } from '../../core/report/index.js';
@@ -84,6 +84,9 @@ export async function runCommand(settings: LocalSettings): Promise<number> {
       return report.stop_reason === 'interrupted' ? ExitCode.INTERRUPTED : ExitCode.STOPPED;
     }
     return report.failed > 0 ? ExitCode.VEHICLES_FAILED : ExitCode.OK;
+  } catch (error) {
+    // A full disk outside a vehicle's storage (the database, the folders): name the out folder.
+    throw storageFullIn(resolve(settings.outDir), error);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

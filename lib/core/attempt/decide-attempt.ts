@@ -12,6 +12,8 @@ export function breakerSignal(outcome: Outcome): BreakerSignal {
   if (outcome.kind === 'done') return 'success';
   if (outcome.kind === 'already-done') return 'none';
   if (outcome.error.disposition === Disposition.RETRY) return 'failure';
+  // A full disk stops the run but says nothing about the portal.
+  if (outcome.error.reason === 'storage_full') return 'none';
   if (outcome.error.disposition === Disposition.STOP) return 'critical';
   return 'none';
 }

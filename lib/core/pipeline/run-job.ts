@@ -1,6 +1,6 @@
 import { breakerSignal, decideAttempt, type AttemptEffects, type AttemptPolicy } from '../attempt/index.js';
 import type { Admission, CircuitBreaker, PauseGate } from '../breaker/index.js';
-import { CriticalError, type FleetPdfError } from '../errors.js';
+import { classify, CriticalError, isStorageFull, StorageFullError, type FleetPdfError } from '../errors.js';
 import type { SessionManager } from '../portal/session-manager.js';
 import type { DocumentStore, RunCounterStore, Tracker, WorkItem, WorkQueue } from '../ports.js';
 import type { PerWorkerStats } from '../report/types.js';
@@ -238,11 +238,20 @@ export async function runJob(options: RunJobOptions): Promise<RunJobResult> {
           await drain();
         }
       }
+    } catch (error) {
+      if (!storageFull(error)) throw error;
     } finally {
       await storing;
     }
     // Leaving the loop (done, stopped) still reports a failure of the last vehicle's storage.
-    if (storeFailure) throw storeFailure.error;
+    if (storeFailure && !storageFull(storeFailure.error)) throw storeFailure.error;
+  };
+  /** A full disk under the tracker or queue (SQLITE_FULL) stops the run like any critical error, with a report. */
+  const storageFull = (error: unknown): boolean => {
+    if (!(error instanceof StorageFullError) && !isStorageFull(error)) return false;
+    const critical = classify(error);
+    stop ??= { reason: critical.message, error: critical };
+    return true;
   };
 
   try {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { decodeInventoryBytes } from './inventory-text.js';
 import type { Browser, BrowserContext, Download, Page, Response } from 'playwright-core';
 import {
   LoginRejectedError,
@@ -308,7 +309,8 @@ export async function exportInventory(
   }
   if (!exportSelector) throw new CriticalError(`profile ${profile.name} has neither an export control nor an inventory hook`);
   const csv = await downloadByClick(page, exportSelector, ctx, profile.clicks, { profile, sessionVersion });
-  return csv.toString('utf8');
+  // UTF-16 with a BOM and gzip without Content-Encoding are decoded; binary is a one-line error.
+  return decodeInventoryBytes(csv);
 }
 
 /**

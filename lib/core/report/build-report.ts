@@ -65,6 +65,8 @@ export function buildReport(input: BuildReportInput): RunReport {
         break;
       case VehicleStatus.FAILED:
         failed++;
+        // A FAILED vehicle is finished too: rates measure vehicles finished, not only successes.
+        if (row.finishedAt === undefined || row.finishedAt >= input.startedAt) finishedThisSession++;
         failures.push({
           ref: row.ref,
           ...(row.file !== undefined ? { file: row.file } : {}),
@@ -106,7 +108,7 @@ export function buildReport(input: BuildReportInput): RunReport {
     pending: pending.sort(compareRefs),
     success_rate: downloadable > 0 ? round(succeeded / downloadable, 4) : 0,
     runtime_seconds: round(runtime, 1),
-    avg_seconds_per_vehicle: finishedThisSession > 0 ? round(runtime / finishedThisSession, 3) : 0,
+    wall_seconds_per_finished_vehicle: finishedThisSession > 0 ? round(runtime / finishedThisSession, 3) : 0,
     throughput_per_hour: runtime > 0 ? round((finishedThisSession / runtime) * 3600, 1) : 0,
     p50_seconds: round(percentile(durations, 0.5), 3),
     p95_seconds: round(percentile(durations, 0.95), 3),

@@ -80,7 +80,7 @@ ${card('Failed', 'failed', num(r.failed), '', 'after every attempt', r.failed > 
 ${card('Skipped', 'skipped', num(r.skipped), '', 'refused by the inventory check')}
 ${card('In DLQ', 'in_dlq', local ? '\u2013' : num(r.in_dlq), '', local ? 'local run: no DLQ' : 'dead-letter queue', !local && Number(r.in_dlq) > 0 ? 'bad' : '')}
 ${card('Wall time', 'runtime_seconds', esc(typeof r.runtime_seconds === 'number' ? duration(r.runtime_seconds) : '\u2013'), '', `${num(r.workers)} workers`)}
-${card('Throughput', 'throughput_per_hour', num(r.throughput_per_hour), '/h', `${num(r.avg_seconds_per_vehicle)} s per vehicle`)}
+${card('Finished per hour', 'throughput_per_hour', num(r.throughput_per_hour), '/h', `${num(r.wall_seconds_per_finished_vehicle)} s wall time per finished vehicle`)}
 ${card('p50 per vehicle', 'p50_seconds', num(r.p50_seconds), ' s', 'median download time')}
 ${card('p95 per vehicle', 'p95_seconds', num(r.p95_seconds), ' s', '95th percentile')}
 ${card('Wrong documents', 'wrong_documents_rejected', num(r.wrong_documents_rejected), '', 'rejected, never stored')}
@@ -160,7 +160,7 @@ function details(r: RunReport): string {
     ['Success rate', esc(pct(r.success_rate))],
     ['Attempted', num(r.attempted)],
     ['Not finished', num(Array.isArray(r.pending) ? r.pending.length : undefined)],
-    ['Average per vehicle', `${num(r.avg_seconds_per_vehicle)} s`],
+    ['Wall time per finished vehicle', `${num(r.wall_seconds_per_finished_vehicle)} s`],
     ['Wall time', `${num(r.runtime_seconds)} s`],
     ['Workers', num(r.workers)],
     ['Browser restarts', num(r.browser_restarts)],

@@ -14,8 +14,9 @@ export function formatSummary(report: RunReport): string {
       (r.pending.length ? `, not finished ${r.pending.length}` : '') +
       selected,
     `Success rate ${(r.success_rate * 100).toFixed(1)}% of ${downloadable} downloadable`,
-    `Runtime ${duration(r.runtime_seconds)}, ${thousands(Math.round(r.throughput_per_hour))} per hour, ` +
-      `${r.avg_seconds_per_vehicle.toFixed(2)} s per vehicle with ${r.workers} workers (p50 ${r.p50_seconds.toFixed(1)} s, p95 ${r.p95_seconds.toFixed(1)} s)`,
+    `Runtime ${duration(r.runtime_seconds)}, ${thousands(Math.round(r.throughput_per_hour))} vehicles finished per hour, ` +
+      `${r.wall_seconds_per_finished_vehicle.toFixed(2)} s wall time per finished vehicle with ${r.workers} workers ` +
+      `(attempt time p50 ${r.p50_seconds.toFixed(1)} s, p95 ${r.p95_seconds.toFixed(1)} s)`,
     `Retries ${r.retries}, session refreshes ${r.session_refreshes}, browser restarts ${r.browser_restarts}`,
     `Wrong documents rejected ${r.wrong_documents_rejected}, duplicates ${r.duplicates}, peak memory ${Math.round(r.peak_rss_mb)} MB`,
   ];

@@ -82,9 +82,11 @@ export interface RunReport extends ReportCounters {
   /** succeeded / (total_inventory - skipped), 0..1, 4 decimals. */
   success_rate: number;
   runtime_seconds: number;
-  avg_seconds_per_vehicle: number;
+  /** Wall time of this session / vehicles it finished (DONE + FAILED): not one vehicle's time. */
+  wall_seconds_per_finished_vehicle: number;
+  /** Vehicles this session finished (DONE + FAILED) per hour of its wall time. */
   throughput_per_hour: number;
-  /** Per-vehicle time of the DONE rows (finishedAt - startedAt). */
+  /** Attempt time of the DONE rows (finishedAt - startedAt, or the attempt's own duration). */
   p50_seconds: number;
   p95_seconds: number;
   workers: number;

@@ -57,7 +57,8 @@ describe('renderReportHtml', () => {
     expect(metric('succeeded')).toBe(String(report.succeeded));
     expect(metric('failed')).toBe('7');
     expect(metric('retries')).toBe(String(report.retries));
-    expect(metric('throughput_per_hour')).toBe('4,650.7');
+    // Vehicles finished (DONE + FAILED) per hour, not successes only.
+    expect(metric('throughput_per_hour')).toBe('4,819.4');
     expect(metric('runtime_seconds')).toBe('2m 29s');
     expect(metric('in_dlq')).toBe('\u2013');
     // http_503 three times comes first.

@@ -64,7 +64,7 @@ describe('buildReport', () => {
     expect(Object.keys(report).sort()).toEqual(
       [
         'runId', 'profile', 'total_inventory', 'attempted', 'succeeded', 'failed', 'skipped', 'success_rate',
-        'runtime_seconds', 'avg_seconds_per_vehicle', 'throughput_per_hour', 'workers', 'retries',
+        'runtime_seconds', 'wall_seconds_per_finished_vehicle', 'throughput_per_hour', 'workers', 'retries',
         'session_refreshes', 'browser_restarts', 'wrong_documents_rejected', 'duplicates', 'peak_rss_mb',
         'per_worker', 'failures', 'status', 'stop_reason', 'started_at', 'finished_at', 'output', 'pending',
         'p50_seconds', 'p95_seconds', 'skipped_refs', 'timeline',
@@ -92,8 +92,9 @@ describe('buildReport', () => {
   it('computes rate, runtime, throughput and percentiles', () => {
     expect(report.success_rate).toBe(0.3333);
     expect(report.runtime_seconds).toBe(60);
-    expect(report.avg_seconds_per_vehicle).toBe(20);
-    expect(report.throughput_per_hour).toBe(180);
+    // Rates measure vehicles finished (3 DONE + 3 FAILED) in 60 s of wall time, not successes only.
+    expect(report.wall_seconds_per_finished_vehicle).toBe(10);
+    expect(report.throughput_per_hour).toBe(360);
     expect(report.p50_seconds).toBe(2);
     expect(report.p95_seconds).toBe(4);
   });
@@ -175,7 +176,7 @@ describe('buildReport', () => {
       rows: [row('1', VehicleStatus.SKIPPED, { lastError: 'empty ref' })],
       startedAt: T0, finishedAt: T0,
     });
-    expect(empty).toMatchObject({ success_rate: 0, avg_seconds_per_vehicle: 0, throughput_per_hour: 0, p50_seconds: 0, p95_seconds: 0, attempted: 0 });
+    expect(empty).toMatchObject({ success_rate: 0, wall_seconds_per_finished_vehicle: 0, throughput_per_hour: 0, p50_seconds: 0, p95_seconds: 0, attempted: 0 });
   });
 });
 
@@ -234,7 +235,9 @@ describe('formatSummary', () => {
     expect(summary).toContain('Run 2026-01-05-1 (dealer-values): completed');
     expect(summary).toContain('Done 3 of 10, failed 3, skipped 1, not finished 3');
     expect(summary).toContain('Success rate 33.3%');
-    expect(summary).toContain('Runtime 2m 05s, 86 per hour');
+    // 6 finished (3 DONE + 3 FAILED) in 125 s; the per-vehicle figure says it is wall time.
+    expect(summary).toContain('Runtime 2m 05s, 173 vehicles finished per hour, 20.83 s wall time per finished vehicle');
+    expect(summary).toMatch(/attempt time p50 \d/);
     expect(summary).toContain('Retries 7, session refreshes 2');
     expect(summary).toContain('Wrong documents rejected 3');
     expect(summary).toContain('Failures: timeout x2, wrong_vehicle x1');
