@@ -56,9 +56,11 @@ export async function getReportPdf(ctx: PortalContext, req: IncomingMessage, res
 
 /**
  * `attachment` with the name as RFC 6266 wants it: an ASCII `filename` (a header carries no
- * other characters, and a quote would end the string) and the exact UTF-8 name in `filename*`.
+ * other characters, and a quote would end the string) and, when that is not the name, the
+ * exact UTF-8 name in `filename*`.
  */
 function attachmentHeader(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  if (ascii === name) return `attachment; filename="${name}"`;
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
