@@ -37,11 +37,11 @@ function swap16(bytes: Buffer): Buffer {
 function assertText(text: string): void {
   const head = text.slice(0, 4096);
   if (head.length === 0) return;
-  const nul = head.includes('\u0000');
+  // A stray NUL in a text export is a hostile cell (stripped where we write CSV), not binary.
+  const looksUtf16 = halfNul(head.slice(0, 64));
   // biome-ignore lint/suspicious/noControlCharactersInRegex: counting control characters is the point
   const control = (head.match(/[\u0000-\u0008\u000e-\u001f\ufffd]/g) ?? []).length;
-  if (!nul && control < head.length / 10) return;
-  const looksUtf16 = nul && halfNul(head.slice(0, 64));
+  if (!looksUtf16 && control < head.length / 10) return;
   const what = looksUtf16 ? 'UTF-16 without a byte order mark' : 'binary data (not UTF-8, UTF-16 or gzip text)';
   throw new InputError(`the inventory export is ${what}; export it as UTF-8 CSV`);
 }
