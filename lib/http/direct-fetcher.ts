@@ -72,6 +72,7 @@ export class DirectFetcher {
     const method = req.method ?? 'GET';
     const cookie = cookieHeader(req.url, req.cookies);
     if (cookie) headers.cookie = cookie;
+    const signal = AbortSignal.timeout(req.timeoutMs);
     try {
       const { statusCode, headers: answer, body } = await request(req.url, {
         method,
@@ -79,7 +80,7 @@ export class DirectFetcher {
         ...(req.body === undefined ? {} : { body: req.body }),
         dispatcher: this.#agent,
         // headersTimeout/bodyTimeout are idle timers; this bounds the whole request (a body that trickles).
-        signal: AbortSignal.timeout(req.timeoutMs),
+        signal,
       });
       const where = `${method} ${req.url.pathname}`;
       const encoding = first(answer['content-encoding']);
@@ -101,7 +102,8 @@ export class DirectFetcher {
       return result;
     } catch (error) {
       if (error instanceof VehicleFailedError || (error instanceof TransientError && error.reason === 'bad_encoding')) throw error;
-      throw httpFailure(error, `${method} ${req.url.pathname}`, req.timeoutMs);
+      // A body read past the budget fails with the stream's AbortError, not a TimeoutError.
+      throw httpFailure(signal.aborted ? signal.reason : error, `${method} ${req.url.pathname}`, req.timeoutMs);
     }
   };
 
