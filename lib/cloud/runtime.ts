@@ -106,7 +106,11 @@ export function createCloudRuntime(env: Readonly<Record<string, string | undefin
   };
   const settings = (): CloudSettings => once('settings', () => cloudSettings(env));
   const aws = (): AwsAdapters => once('aws', () => awsAdapters(env, { breakerBucketSecs: settings().breakerBucketSecs }));
-  const ctx = (): StepContext => once('ctx', () => ({ baseUrl: settings().portalUrl, stepTimeoutMs: settings().stepTimeoutSecs * 1000 }));
+  const ctx = (): StepContext => once('ctx', () => ({
+    baseUrl: settings().portalUrl,
+    stepTimeoutMs: settings().stepTimeoutSecs * 1000,
+    maxPdfBytes: settings().maxPdfMb * 1024 * 1024,
+  }));
   const pool = (): PagePool =>
     once('pool', () => {
       // Inside Lambda the @sparticuz arguments (single process) fit the sandbox; elsewhere
@@ -158,7 +162,7 @@ export function createCloudRuntime(env: Readonly<Record<string, string | undefin
       return once('fetcher', () => {
         const s = settings();
         const mode = resolveFetchMode(s.portalProfile, s.fetchMode);
-        if (mode !== 'browser') direct = new DirectFetcher({ connections: s.directConnections, stepTimeoutMs: ctx().stepTimeoutMs });
+        if (mode !== 'browser') direct = new DirectFetcher({ connections: s.directConnections, stepTimeoutMs: ctx().stepTimeoutMs, maxBodyBytes: s.maxPdfMb * 1024 * 1024 });
         const http = direct;
         return new PathFetcher({
           mode,

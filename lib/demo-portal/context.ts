@@ -1,3 +1,4 @@
+import type { PdfDelivery } from './delivery.js';
 import type { Faults } from './faults.js';
 import type { Branding } from './html.js';
 import type { InventoryFilter } from './inventory.js';
@@ -26,6 +27,8 @@ export interface PortalContext {
   pdfs: PdfCache;
   /** Saved inventory filter per user: survives logout and login (that is what makes it sticky). */
   filters: Map<string, InventoryFilter>;
+  /** How PDFs are sent (see PdfDelivery); `otherOriginUrl` is set when PDF URLs redirect there. */
+  delivery: PdfDelivery & { otherOriginUrl?: string };
   /** Aborted by close(): pending latency timers resolve at once. */
   closing: AbortSignal;
 }

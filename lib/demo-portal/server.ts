@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { InputError } from '../core/errors.js';
 import { DEFAULT_HOST, DEFAULT_SEED, DEFAULT_VEHICLES, DEMO_CREDENTIALS, MAX_CACHED_PDFS } from './constants.js';
 import type { PortalContext } from './context.js';
+import { startOtherOrigin } from './delivery.js';
 import { Faults, normalizeFaults } from './faults.js';
 import { errorPage } from './html.js';
 import { sendHtml, sleep } from './http.js';
@@ -107,6 +108,17 @@ export async function startDemoPortal(options: DemoPortalOptions = {}): Promise<
   const stats = new Stats();
   const sessions = new SessionRegistry((reason) => (stats.c.sessionsEnded[reason] += 1));
   const closing = new AbortController();
+  const delivery = options.pdfDelivery ?? {};
+  const pdfs = new PdfCache(MAX_CACHED_PDFS, site.renderPdf);
+  const byRef = new Map(inventory.map((v) => [v.ref, v]));
+  const other = delivery.otherOrigin
+    ? await startOtherOrigin(host, async (ref) => {
+        const vehicle = byRef.get(ref);
+        if (!vehicle) return undefined;
+        stats.pdfServed(ref, ref);
+        return pdfs.get(vehicle);
+      }, delivery)
+    : undefined;
   const ctx: PortalContext = {
     branding: site.branding,
     loginPath: site.loginPath,
@@ -116,12 +128,13 @@ export async function startDemoPortal(options: DemoPortalOptions = {}): Promise<
     pageLatencyMs,
     pdfLatencyMs,
     inventory,
-    byRef: new Map(inventory.map((v) => [v.ref, v])),
+    byRef,
     sessions,
     stats,
     faults: new Faults(faultSpec, seed),
-    pdfs: new PdfCache(MAX_CACHED_PDFS, site.renderPdf),
+    pdfs,
     filters: new Map(),
+    delivery: { ...delivery, ...(other ? { otherOriginUrl: other.url } : {}) },
     closing: closing.signal,
   };
   const routes = site.routes(ctx);
@@ -167,13 +180,14 @@ export async function startDemoPortal(options: DemoPortalOptions = {}): Promise<
     resetStats: admin.resetStats,
     kickSessions: () => void admin.kick(),
     setFaults: (spec) => ctx.faults.set(normalizeFaults(spec)),
+    ...(other ? { otherOrigin: { url: other.url, cookies: other.cookies } } : {}),
     close: () => {
       closed ??= new Promise<void>((resolve) => {
         closing.abort();
         server.close(() => resolve());
         // Hung requests and idle keep-alive sockets would hold close() forever.
         server.closeAllConnections();
-      });
+      }).then(() => other?.close());
       return closed;
     },
   };

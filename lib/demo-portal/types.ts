@@ -1,3 +1,5 @@
+import type { OtherOrigin, PdfDelivery } from './delivery.js';
+
 /** Public types of the bundled demo portal. */
 
 /** Faults the portal injects; every key is optional and absent means "off". */
@@ -65,6 +67,8 @@ export interface DemoPortalOptions {
    * their pages and PDFs like any other.
    */
   awkwardRefs?: boolean | readonly string[];
+  /** How PDFs are delivered (compressed, via another origin, huge, trickling); dealer-values only. */
+  pdfDelivery?: PdfDelivery;
 }
 
 export interface DemoVehicle {
@@ -117,6 +121,8 @@ export interface DemoPortal {
   kickSessions(): void;
   /** Replace the faults; restarts the `down` window and the `kick` counter. */
   setFaults(spec: string | FaultSpec): void;
+  /** The second origin PDF URLs redirect to, with the Cookie headers it got (`pdfDelivery.otherOrigin`). */
+  otherOrigin?: Pick<OtherOrigin, 'url' | 'cookies'>;
   /** Resolves promptly even with hung requests open (their sockets are destroyed). */
   close(): Promise<void>;
 }

@@ -1,6 +1,8 @@
 import { Agent, request } from 'undici';
-import { classify, TransientError, type FleetPdfError } from '../core/errors.js';
+import { classify, TransientError, VehicleFailedError, type FleetPdfError } from '../core/errors.js';
 import type { HttpGet, HttpGetAnswer, HttpGetRequest } from '../core/portal/direct-document.js';
+import { checkDeclaredSize, DEFAULT_MAX_PDF_BYTES } from '../core/portal/size-limit.js';
+import { ACCEPT_ENCODING, readBody } from './body.js';
 import { cookieHeader } from './cookie-header.js';
 
 export interface DirectFetcherOptions {
@@ -8,7 +10,10 @@ export interface DirectFetcherOptions {
   connections: number;
   /** Budget to connect, for the headers, and between body chunks, in ms (each request also has its own total budget). */
   stepTimeoutMs: number;
-  /** Larger answers are refused (a document is a few MB at most). @default 64 MiB */
+  /**
+   * Larger answers are refused as `too_large`, not retried: from `Content-Length` before a byte
+   * is read, else as the decoded body passes it (`--max-pdf-mb`). @default 64 MiB
+   */
   maxBodyBytes?: number;
   /** Idle keep-alive sockets are closed after this, in ms. @default 10_000 */
   keepAliveTimeoutMs?: number;
@@ -42,25 +47,32 @@ const first = (value: string | string[] | undefined): string | undefined => (Arr
 export class DirectFetcher {
   readonly #agent: Agent;
   readonly #userAgent: string;
+  readonly #maxBodyBytes: number;
 
   constructor(options: DirectFetcherOptions) {
     this.#userAgent = options.userAgent ?? 'fleetpdf';
+    this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_PDF_BYTES;
     this.#agent = new Agent({
       connections: options.connections,
       connect: { timeout: options.stepTimeoutMs },
       headersTimeout: options.stepTimeoutMs,
       bodyTimeout: options.stepTimeoutMs,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
-      maxResponseSize: options.maxBodyBytes ?? 64 * 1024 * 1024,
     });
   }
 
   /** The HttpGet port, bound to this client. */
   readonly get: HttpGet = async (req: HttpGetRequest): Promise<HttpGetAnswer> => {
-    const headers: Record<string, string> = { accept: 'application/pdf,*/*;q=0.8', ...req.headers, 'user-agent': this.#userAgent };
+    const headers: Record<string, string> = {
+      accept: 'application/pdf,*/*;q=0.8',
+      'accept-encoding': ACCEPT_ENCODING,
+      ...req.headers,
+      'user-agent': this.#userAgent,
+    };
     const method = req.method ?? 'GET';
     const cookie = cookieHeader(req.url, req.cookies);
     if (cookie) headers.cookie = cookie;
+    const signal = AbortSignal.timeout(req.timeoutMs);
     try {
       const { statusCode, headers: answer, body } = await request(req.url, {
         method,
@@ -68,9 +80,18 @@ export class DirectFetcher {
         ...(req.body === undefined ? {} : { body: req.body }),
         dispatcher: this.#agent,
         // headersTimeout/bodyTimeout are idle timers; this bounds the whole request (a body that trickles).
-        signal: AbortSignal.timeout(req.timeoutMs),
+        signal,
       });
-      const bytes = Buffer.from(await body.arrayBuffer());
+      const where = `${method} ${req.url.pathname}`;
+      const encoding = first(answer['content-encoding']);
+      // Content-Length counts the encoded bytes: over the limit even before decoding.
+      try {
+        checkDeclaredSize(first(answer['content-length']), this.#maxBodyBytes, where);
+      } catch (error) {
+        body.destroy();
+        throw error;
+      }
+      const bytes = await readBody(body, encoding, this.#maxBodyBytes, where);
       const result: HttpGetAnswer = { status: statusCode, body: bytes };
       const location = first(answer.location);
       const retryAfter = first(answer['retry-after']);
@@ -80,7 +101,9 @@ export class DirectFetcher {
       if (retryAfter !== undefined) result.retryAfter = retryAfter;
       return result;
     } catch (error) {
-      throw httpFailure(error, `${method} ${req.url.pathname}`, req.timeoutMs);
+      if (error instanceof VehicleFailedError || (error instanceof TransientError && error.reason === 'bad_encoding')) throw error;
+      // A body read past the budget fails with the stream's AbortError, not a TimeoutError.
+      throw httpFailure(signal.aborted ? signal.reason : error, `${method} ${req.url.pathname}`, req.timeoutMs);
     }
   };
 
@@ -99,9 +122,6 @@ export function httpFailure(error: unknown, what: string, timeoutMs: number): Fl
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || (code !== undefined && TIMEOUTS.has(code))) {
     return new TransientError(`no answer within ${timeoutMs} ms on ${what}`, 'timeout', { cause: error });
-  }
-  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
-    return new TransientError(`answer too large on ${what}`, 'too_large', { cause: error });
   }
   if (code !== undefined && UNREACHABLE.has(code)) {
     return new TransientError(`cannot reach the portal (${code}) on ${what}`, 'unreachable', { cause: error });

@@ -44,7 +44,11 @@ export function localFetcher(options: LocalFetcherOptions): LocalFetcher {
     recycle: (workerId) => pool.recycle(workerId),
   };
   const http =
-    options.mode === 'browser' ? undefined : new DirectFetcher({ connections: options.workers, stepTimeoutMs: ctx.stepTimeoutMs });
+    options.mode === 'browser' ? undefined : new DirectFetcher({
+          connections: options.workers,
+          stepTimeoutMs: ctx.stepTimeoutMs,
+          ...(ctx.maxPdfBytes === undefined ? {} : { maxBodyBytes: ctx.maxPdfBytes }),
+        });
   const fetcher = new PathFetcher({
     mode: options.mode,
     browser,

@@ -88,7 +88,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<LocalJobRes
   const fetchMode = resolveFetchMode(profile, settings.fetchMode);
   const lock = RunLock.acquire(outDir);
   const store = SqliteStore.open(outDir);
-  const ctx: StepContext = { baseUrl: options.portalUrl, stepTimeoutMs: settings.stepTimeoutSecs * 1000 };
+  const ctx: StepContext = { baseUrl: options.portalUrl, stepTimeoutMs: settings.stepTimeoutSecs * 1000, maxPdfBytes: settings.maxPdfMb * 1024 * 1024 };
   let sandbox: boolean | undefined; // false once a launch found the sandbox unavailable
   const pool = new PagePool({
     launch: () =>

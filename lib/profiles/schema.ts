@@ -63,7 +63,9 @@ export const profileSchema = z.looseObject({
     directPath: text.optional(),
     fetch: z.enum(FETCH_MODES).optional(),
     run: fn.optional(),
+    crossOriginRedirects: z.enum(['follow-without-cookies', 'refuse']).optional(),
   }),
+  allowedOrigins: z.array(z.url()).optional(),
   blockResources: z.array(z.enum(['image', 'font', 'media', 'stylesheet'])).default([]),
   clicks: z.enum(['dom', 'mouse']).optional(),
 });

@@ -95,6 +95,12 @@ export const SETTINGS = {
     local: { flag: '--step-timeout <secs>', default: 20, commands: ['run', 'check'] },
     cloud: { default: 20, context: true, env: true },
   }),
+  maxPdfMb: define({
+    doc: 'largest PDF accepted, on both paths; a larger one (by Content-Length before it is read, else as it arrives, decoded) fails too_large, not retried',
+    schema: wholeNumber(1, 4096),
+    local: { flag: '--max-pdf-mb <mb>', default: 64 },
+    cloud: { default: 64, context: true, env: true },
+  }),
   retryBaseDelayMs: define({
     doc: 'first retry backoff; doubles per attempt with full jitter (in the cloud longer, so the shared breaker sees an outage before attempts run out)',
     schema: wholeNumber(0, 600_000),

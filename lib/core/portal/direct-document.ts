@@ -2,6 +2,7 @@ import { CriticalError, TransientError } from '../errors.js';
 import type { PortalSession, SessionCookie, Vehicle } from '../types.js';
 import { hookContext } from './hook-context.js';
 import { httpStatusError, isLicenseUrl, isLoginPageBody, isLoginUrl, isRedirect, MAX_REDIRECTS, sessionEnded } from './http-outcome.js';
+import { checkRedirectOrigin, cookiesFor, portalOrigins } from './origins.js';
 import { portalUrl, vehiclePath, type PortalProfile, type StepContext } from './profile.js';
 import { sessionHttp } from './session-http.js';
 
@@ -13,7 +14,7 @@ export interface HttpGetRequest {
   /** Extra request headers (content-type, accept). */
   headers?: Readonly<Record<string, string>>;
   body?: string | Buffer;
-  /** The whole session; the client sends the ones that match the URL (host, path, secure, expiry). */
+  /** The cookies this request may carry (none off the portal's origins); the client sends the ones that match the URL (host, path, secure, expiry). */
   cookies: readonly SessionCookie[];
   /** Budget for the whole request, body included, in ms. */
   timeoutMs: number;
@@ -71,14 +72,16 @@ export async function fetchDocumentDirect(
   if (!start) throw new CriticalError(`profile ${profile.name} has no document.directPath`, 'bad_config');
   let url: URL = start;
   const what = `PDF of ${vehicle.ref}`;
+  const origins = portalOrigins(profile, ctx.baseUrl);
   for (let redirects = 0; ; redirects += 1) {
-    const answer = await get({ url, cookies: session.cookies, timeoutMs: ctx.stepTimeoutMs });
+    const answer = await get({ url, cookies: cookiesFor(url, origins, session.cookies), timeoutMs: ctx.stepTimeoutMs });
     if (isRedirect(answer.status) && answer.location) {
       const next: URL = new URL(answer.location, url);
       if (isLoginUrl(next, profile)) throw sessionEnded(`sent to the login page on ${what}`, session.version);
       // The license asked again: a new login accepts it (the browser path accepts it in place).
       if (isLicenseUrl(next, profile)) throw sessionEnded(`sent to the license page on ${what}`, session.version);
       if (redirects >= MAX_REDIRECTS) throw new TransientError(`more than ${MAX_REDIRECTS} redirects on ${what}`, 'redirect_loop');
+      checkRedirectOrigin(next, origins, profile, what);
       url = next;
       continue;
     }

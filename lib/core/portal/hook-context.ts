@@ -11,6 +11,7 @@ export function hookContext(ctx: StepContext, profile: PortalProfile, sessionVer
   return {
     baseUrl: ctx.baseUrl,
     stepTimeoutMs: ctx.stepTimeoutMs,
+    ...(ctx.maxPdfBytes === undefined ? {} : { maxPdfBytes: ctx.maxPdfBytes }),
     sessionVersion,
     sessionEnded: (detail) => sessionEnded(detail, sessionVersion),
     isLoginPage,

@@ -2,6 +2,7 @@ import type { APIResponse, Page } from 'playwright-core';
 import type { SessionExpiredError } from '../errors.js';
 import type { Credentials, Vehicle } from '../types.js';
 import type { FETCH_MODES } from '../../settings/index.js';
+import type { CrossOriginRedirects } from './origins.js';
 import type { SessionHttp } from './session-http.js';
 
 /** Resource types a worker page may refuse to load (Playwright's request.resourceType()). */
@@ -13,6 +14,8 @@ export interface StepContext {
   baseUrl: string;
   /** Budget for one navigation or one wait, in ms. */
   stepTimeoutMs: number;
+  /** Largest document accepted, in bytes, on both paths (`--max-pdf-mb`). @default 64 MiB */
+  maxPdfBytes?: number;
 }
 
 /**
@@ -138,7 +141,20 @@ export interface PortalProfile {
      * throttled; 5xx = transient). Returns the PDF body.
      */
     direct?: (http: SessionHttp, vehicle: Vehicle, ctx: DirectContext) => Promise<Buffer>;
+    /**
+     * A document URL that redirects to another origin (scheme, host, port) than the portal's
+     * and `allowedOrigins`: `follow-without-cookies` follows it with no session cookie (a file
+     * host with signed links), `refuse` fails the vehicle (`cross_origin`, not retried).
+     * @default 'follow-without-cookies'
+     */
+    crossOriginRedirects?: CrossOriginRedirects;
   };
+  /**
+   * Other origins that are the portal's own (`https://files.acme.com`): the direct path sends
+   * the session cookies there too, and the browser path does not report documents from them
+   * as cross-origin. @default []
+   */
+  allowedOrigins?: string[];
   /** Resource types the worker pages can block without breaking the portal. */
   blockResources: BlockableResource[];
   /**

@@ -2,6 +2,7 @@ import { TransientError } from '../errors.js';
 import type { PortalSession } from '../types.js';
 import type { HttpGet, HttpGetAnswer } from './direct-document.js';
 import { apiStatusError, isLicenseUrl, isLoginUrl, isRedirect, MAX_REDIRECTS } from './http-outcome.js';
+import { checkRedirectOrigin, cookiesFor, portalOrigins } from './origins.js';
 import { portalUrl, type HookContext, type PortalProfile } from './profile.js';
 
 /** One request of a direct document hook. */
@@ -52,18 +53,20 @@ function encode(init: SessionHttpInit): { headers: Record<string, string>; body?
 
 /** The session-bound client for one step (one vehicle's attempt) run with `session`. */
 export function sessionHttp(send: HttpGet, profile: PortalProfile, ctx: HookContext, session: PortalSession): SessionHttp {
+  const origins = portalOrigins(profile, ctx.baseUrl);
   const request = async (path: string, init: SessionHttpInit = {}): Promise<SessionHttpAnswer> => {
     let url = portalUrl(ctx.baseUrl, path);
     let method = init.method ?? 'GET';
     let { headers, body } = encode(init);
     const what = init.what ?? `${method} ${url.pathname}`;
     for (let redirects = 0; ; redirects += 1) {
-      const answer = await send({ url, method, headers, ...(body === undefined ? {} : { body }), cookies: session.cookies, timeoutMs: ctx.stepTimeoutMs });
+      const answer = await send({ url, method, headers, ...(body === undefined ? {} : { body }), cookies: cookiesFor(url, origins, session.cookies), timeoutMs: ctx.stepTimeoutMs });
       if (isRedirect(answer.status) && answer.location) {
         const next = new URL(answer.location, url);
         if (isLoginUrl(next, profile)) throw ctx.sessionEnded(`sent to the login page on ${what}`);
         if (isLicenseUrl(next, profile)) throw ctx.sessionEnded(`sent to the license page on ${what}`);
         if (redirects >= MAX_REDIRECTS) throw new TransientError(`more than ${MAX_REDIRECTS} redirects on ${what}`, 'redirect_loop');
+        checkRedirectOrigin(next, origins, profile, what);
         // 301/302/303 turn a POST into a GET, as browsers do; 307/308 repeat it.
         if (answer.status !== 307 && answer.status !== 308) {
           method = 'GET';

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requireSession } from '../auth.js';
 import type { PortalContext } from '../context.js';
 import { errorPage } from '../html.js';
-import { send, sendHtml } from '../http.js';
+import { sendPdf } from '../delivery.js';
+import { redirect, send, sendHtml } from '../http.js';
 import { applyFilter, inventoryCsv } from '../inventory.js';
 import type { DemoVehicle } from '../types.js';
 import { userFilter } from './pages.js';
@@ -41,14 +42,18 @@ export async function getReportPdf(ctx: PortalContext, req: IncomingMessage, res
     sendHtml(res, 404, errorPage(404, 'Not Found', `No vehicle with reference number ${ref}.`));
     return;
   }
+  if (ctx.delivery.otherOriginUrl) {
+    // A file host on another origin, as portals with signed download links have.
+    redirect(res, `${ctx.delivery.otherOriginUrl}/files/${encodeURIComponent(requested.ref)}.pdf?sig=demo`);
+    return;
+  }
   const served = vehicleToServe(ctx, session, requested);
   // Rendering a report makes its vehicle the session's current one: a client that fetches PDF
   // URLs without opening vehicle pages (the direct path) mixes them up under `interfere` too.
   session.currentRef = served.ref;
   const bytes = await ctx.pdfs.get(served);
   ctx.stats.pdfServed(requested.ref, served.ref);
-  send(res, 200, bytes, {
-    'Content-Type': 'application/pdf',
+  await sendPdf(res, requested.ref, bytes, ctx.delivery, {
     'Content-Disposition': attachmentHeader(`${requested.ref}.pdf`),
     'Cache-Control': 'no-store',
   });
